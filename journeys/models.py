@@ -1,0 +1,181 @@
+"""A patient's journey through the five stages, and its append-only event timeline.
+
+Nothing here changes a stage: that is journeys.services.journey_move, the one transition
+function. The models only hold data and small read-only properties.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Stage(models.TextChoices):
+    INQUIRY = "inquiry", "Inquiry"
+    BOOKED = "booked", "Booked"
+    ARRIVAL = "arrival", "Arrival"
+    PROCEDURE = "procedure", "Procedure"
+    FOLLOWUP = "followup", "Follow-up"
+
+
+# The order of the five stages; a journey moves forward one step at a time.
+STAGE_ORDER: list[str] = [s.value for s in Stage]
+
+
+class Outcome(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    LOST = "lost", "Lost"
+    POSTPONED = "postponed", "Postponed"
+
+
+class LostReason(models.TextChoices):
+    PRICE = "price", "Price"
+    COMPETITOR = "competitor", "Chose a competitor"
+    FEAR = "fear", "Fear or anxiety"
+    HEALTH = "health", "Health / not a candidate"
+    NO_REPLY = "no_reply", "Stopped replying"
+    TRAVEL = "travel", "Travel or visa problems"
+    FINANCING = "financing", "Financing fell through"
+    OTHER = "other", "Other"
+
+
+class Journey(models.Model):
+    patient = models.ForeignKey("crm.Patient", on_delete=models.PROTECT, related_name="journeys")
+    procedure = models.ForeignKey(
+        "crm.Procedure", on_delete=models.PROTECT, related_name="journeys"
+    )
+    clinic = models.ForeignKey("crm.Clinic", on_delete=models.PROTECT, related_name="journeys")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="journeys",
+    )
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INQUIRY)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.ACTIVE)
+    lost_reason = models.CharField(max_length=16, choices=LostReason.choices, blank=True)
+    postponed_until = models.DateField(null=True, blank=True)
+    stage_entered_at = models.DateTimeField()
+    inquiry_received_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    planned_arrival = models.DateField(null=True, blank=True)
+    planned_procedure = models.DateField(null=True, blank=True)
+    planned_departure = models.DateField(null=True, blank=True)
+    estimated_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(max_length=3, default="EUR")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # A patient may have several journeys but only one active per procedure.
+            models.UniqueConstraint(
+                fields=["patient", "procedure"],
+                condition=Q(outcome="active"),
+                name="journey_one_active_per_procedure",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="lost") | Q(lost_reason=""),
+                name="journey_lost_reason_only_when_lost",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["outcome", "stage", "stage_entered_at"]),
+            models.Index(fields=["coordinator", "outcome", "stage"]),
+            models.Index(fields=["inquiry_received_at"]),
+            models.Index(fields=["clinic", "outcome"]),
+        ]
+        ordering = ["-stage_entered_at"]
+
+    def __str__(self) -> str:
+        return f"Journey #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.outcome == Outcome.ACTIVE
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    ADVANCED = "advanced", "Moved forward"
+    STEPPED_BACK = "stepped_back", "Stepped back"
+    LOST = "lost", "Lost"
+    POSTPONED = "postponed", "Postponed"
+    REOPENED = "reopened", "Reopened"
+    COMPLETED = "completed", "Completed"
+    ASSIGNED = "assigned", "Assigned"
+    NOTE = "note", "Note"
+
+
+# Event kinds that change stage or outcome; replaying them in order rebuilds the journey's
+# current stage and outcome (see journeys.selectors.journey_replay).
+TRANSITION_KINDS = frozenset(
+    {
+        EventKind.CREATED,
+        EventKind.ADVANCED,
+        EventKind.STEPPED_BACK,
+        EventKind.LOST,
+        EventKind.POSTPONED,
+        EventKind.REOPENED,
+        EventKind.COMPLETED,
+    }
+)
+
+
+class AppendOnlyQuerySet(models.QuerySet["JourneyEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Journey events are append-only: they are never updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Journey events are append-only: they are never deleted.")
+
+
+class JourneyEvent(models.Model):
+    """One row per thing that happened to a journey: the timeline, the audit trail and the
+    source of the funnel. Rows are only ever inserted."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["journey", "created_at"]),
+            models.Index(fields=["kind", "to_stage", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A guard, not logic: the audit trail must not be rewritten after the fact.
+        if not self._state.adding:
+            raise TypeError("Journey events are append-only: they are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Journey events are append-only: they are never deleted.")

@@ -1,0 +1,344 @@
+"""Every write to a journey. `journey_move` is the one function that changes a stage or
+an outcome; nothing else assigns `journey.stage` or `journey.outcome`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crm.roles import is_manager
+from journeys.models import (
+    STAGE_ORDER,
+    EventKind,
+    Journey,
+    JourneyEvent,
+    LostReason,
+    Outcome,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from crm.models import Patient, Procedure
+
+# Targets a move may name besides the five stages.
+LOST = Outcome.LOST.value
+POSTPONED = Outcome.POSTPONED.value
+COMPLETED = Outcome.COMPLETED.value
+TARGETS = [*STAGE_ORDER, LOST, POSTPONED, COMPLETED]
+# A postponed journey is re-engaged at the start: either as a fresh inquiry or straight
+# back to booked when the patient confirms a new date.
+REOPEN_STAGES = (Stage.INQUIRY.value, Stage.BOOKED.value)
+
+
+class JourneyError(Exception):
+    """A domain rule refused the request; the message is meant for the person who asked."""
+
+
+class TransitionNotAllowed(JourneyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed move out of the journey's current state."""
+
+    target: str
+    kind: str
+    needs_reason: bool = False
+    manager_only: bool = False
+
+
+def allowed_moves(*, stage: str, outcome: str, manager: bool) -> list[Move]:
+    """The moves open from a stage/outcome pair: the single table of what may happen.
+
+    Pure, so the board, the admin, seed_demo and the tests ask the same question.
+    """
+    if outcome == Outcome.POSTPONED:
+        return [Move(target=s, kind=EventKind.REOPENED) for s in REOPEN_STAGES]
+    if outcome != Outcome.ACTIVE:
+        return []
+    moves: list[Move] = []
+    index = STAGE_ORDER.index(stage)
+    if index + 1 < len(STAGE_ORDER):
+        moves.append(Move(target=STAGE_ORDER[index + 1], kind=EventKind.ADVANCED))
+    else:
+        moves.append(Move(target=COMPLETED, kind=EventKind.COMPLETED))
+    if manager and index > 0:
+        moves.append(
+            Move(
+                target=STAGE_ORDER[index - 1],
+                kind=EventKind.STEPPED_BACK,
+                needs_reason=True,
+                manager_only=True,
+            )
+        )
+    moves.append(Move(target=LOST, kind=EventKind.LOST, needs_reason=True))
+    moves.append(Move(target=POSTPONED, kind=EventKind.POSTPONED, needs_reason=True))
+    return moves
+
+
+def _describe(stage: str, outcome: str) -> str:
+    label = Stage(stage).label.lower()
+    if outcome == Outcome.ACTIVE:
+        return f"in {label}"
+    return f"{Outcome(outcome).label.lower()} (last stage {label})"
+
+
+def _target_label(target: str) -> str:
+    if target in STAGE_ORDER:
+        return Stage(target).label.lower()
+    return f"mark {Outcome(target).label.lower()}"
+
+
+def _refusal(journey: Journey, target: str, moves: list[Move], manager: bool) -> str:
+    state = _describe(journey.stage, journey.outcome)
+    if not moves:
+        return f"Journey #{journey.pk} is {state}: it is closed and cannot move."
+    allowed = ", ".join(_target_label(m.target) for m in moves)
+    hint = ""
+    if not manager and target in STAGE_ORDER and journey.outcome == Outcome.ACTIVE:
+        if STAGE_ORDER.index(target) == STAGE_ORDER.index(journey.stage) - 1:
+            hint = " Only a manager may step a journey back."
+    return (
+        f"Journey #{journey.pk} is {state}; it cannot move to {_target_label(target)}. "
+        f"Allowed: {allowed}.{hint}"
+    )
+
+
+def journey_move(
+    *,
+    journey_id: int,
+    target: str,
+    actor: AbstractBaseUser | None,
+    reason: str = "",
+    lost_reason: str = "",
+    postponed_until: dt.date | None = None,
+    expected_stage: str | None = None,
+    at: dt.datetime | None = None,
+) -> Journey:
+    """Move a journey to `target` (a stage, or lost / postponed / completed).
+
+    One transaction: lock the row, check the move against `allowed_moves`, write the stage
+    and outcome and a JourneyEvent, then re-plan the automated messages. Two concurrent
+    moves of the same journey serialise on the row lock; the second one sees the first's
+    result and is refused with a message naming what is allowed now.
+
+    `expected_stage` lets a caller that showed the user a stage (the board) refuse if the
+    journey moved meanwhile instead of silently applying a move to a different state.
+    """
+    if target not in TARGETS:
+        raise TransitionNotAllowed(
+            f"Unknown target {target!r}; choose one of: {', '.join(TARGETS)}."
+        )
+    manager = is_manager(actor)
+    reason = reason.strip()
+    now = at or timezone.now()
+
+    with transaction.atomic():
+        try:
+            journey = Journey.objects.select_for_update().get(pk=journey_id)
+        except Journey.DoesNotExist:
+            raise JourneyError(f"Journey #{journey_id} does not exist.") from None
+        if expected_stage is not None and journey.stage != expected_stage:
+            raise TransitionNotAllowed(
+                f"Journey #{journey.pk} is now {_describe(journey.stage, journey.outcome)}, "
+                f"not {Stage(expected_stage).label.lower()}: someone moved it meanwhile."
+            )
+        moves = allowed_moves(stage=journey.stage, outcome=journey.outcome, manager=manager)
+        move = next((m for m in moves if m.target == target), None)
+        if move is None:
+            raise TransitionNotAllowed(_refusal(journey, target, moves, manager))
+        if move.needs_reason and not reason and target != LOST:
+            raise TransitionNotAllowed(f"A reason is required to {_target_label(target)}.")
+
+        from_stage, from_outcome = journey.stage, journey.outcome
+        update_fields = ["stage", "outcome", "stage_entered_at", "updated_at"]
+        if move.kind == EventKind.LOST:
+            if lost_reason not in LostReason.values:
+                raise TransitionNotAllowed(
+                    "A lost reason is required: one of " + ", ".join(LostReason.values) + "."
+                )
+            journey.outcome = Outcome.LOST
+            journey.lost_reason = lost_reason
+            journey.closed_at = now
+            update_fields += ["lost_reason", "closed_at"]
+        elif move.kind == EventKind.POSTPONED:
+            if postponed_until is None:
+                raise TransitionNotAllowed("A date to re-engage is required to postpone.")
+            if postponed_until <= timezone.localdate(now):
+                raise TransitionNotAllowed("The re-engage date must be in the future.")
+            journey.outcome = Outcome.POSTPONED
+            journey.postponed_until = postponed_until
+            update_fields += ["postponed_until"]
+        elif move.kind == EventKind.COMPLETED:
+            journey.outcome = Outcome.COMPLETED
+            journey.closed_at = now
+            update_fields += ["closed_at"]
+        else:
+            if move.kind == EventKind.REOPENED:
+                journey.outcome = Outcome.ACTIVE
+                journey.postponed_until = None
+                update_fields += ["postponed_until"]
+            journey.stage = target
+            journey.stage_entered_at = now
+
+        try:
+            # A savepoint, so a clash with the one-active-per-procedure rule (a postponed
+            # journey reopened while another is active) is reported, not left half-written.
+            with transaction.atomic():
+                journey.save(update_fields=update_fields)
+        except IntegrityError:
+            raise TransitionNotAllowed(
+                f"Journey #{journey.pk} cannot reopen: the patient already has an active "
+                "journey for this procedure."
+            ) from None
+        event = JourneyEvent.objects.create(
+            journey=journey,
+            kind=move.kind,
+            actor=_actor(actor),
+            from_stage=from_stage,
+            to_stage=journey.stage,
+            outcome=journey.outcome,
+            reason=reason or (LostReason(lost_reason).label if lost_reason else ""),
+            data={"from_outcome": from_outcome, **_event_data(journey, move)},
+            created_at=now,
+        )
+        _replan_messages(journey=journey, event=event)
+    return journey
+
+
+def _event_data(journey: Journey, move: Move) -> dict[str, str]:
+    if move.kind == EventKind.LOST:
+        return {"lost_reason": journey.lost_reason}
+    if move.kind == EventKind.POSTPONED and journey.postponed_until:
+        return {"postponed_until": journey.postponed_until.isoformat()}
+    return {}
+
+
+def _replan_messages(*, journey: Journey, event: JourneyEvent) -> None:
+    """The hook for automated messages, inside the transition's transaction.
+
+    followups.services.messages_replan cancels pending messages whose stop condition the
+    move fired and creates the new stage's cadence. Being in the same transaction means a
+    rolled-back move schedules nothing; sending only ever happens after commit.
+    """
+    from followups.services import messages_replan
+
+    messages_replan(journey=journey, event=event)
+
+
+def _actor(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    """Events record a person; system moves (tasks, inbound mail) have none."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def journey_create(
+    *,
+    patient: Patient,
+    procedure: Procedure,
+    actor: AbstractBaseUser | None,
+    coordinator: AbstractBaseUser | None = None,
+    inquiry_received_at: dt.datetime | None = None,
+    estimated_cost: Decimal | None = None,
+    currency: str = "EUR",
+    note: str = "",
+) -> Journey:
+    """Open a new inquiry for a patient. Refused if one is already active for the procedure."""
+    now = timezone.now()
+    received = inquiry_received_at or now
+    with transaction.atomic():
+        if Journey.objects.filter(
+            patient=patient, procedure=procedure, outcome=Outcome.ACTIVE
+        ).exists():
+            raise JourneyError(
+                f"{patient.full_name} already has an active journey for {procedure.name}."
+            )
+        try:
+            with transaction.atomic():
+                journey = Journey.objects.create(
+                    patient=patient,
+                    procedure=procedure,
+                    clinic_id=procedure.clinic_id,
+                    coordinator=coordinator,
+                    stage=Stage.INQUIRY,
+                    outcome=Outcome.ACTIVE,
+                    stage_entered_at=received,
+                    inquiry_received_at=received,
+                    estimated_cost=estimated_cost,
+                    currency=currency,
+                )
+        except IntegrityError:
+            # Lost a race with another request creating the same journey.
+            raise JourneyError(
+                f"{patient.full_name} already has an active journey for {procedure.name}."
+            ) from None
+        event = JourneyEvent.objects.create(
+            journey=journey,
+            kind=EventKind.CREATED,
+            actor=_actor(actor),
+            to_stage=Stage.INQUIRY,
+            outcome=Outcome.ACTIVE,
+            reason=note,
+            created_at=received,
+        )
+        if coordinator is not None:
+            JourneyEvent.objects.create(
+                journey=journey,
+                kind=EventKind.ASSIGNED,
+                actor=_actor(actor),
+                data={"coordinator_id": coordinator.pk, "previous_id": None},
+                created_at=received,
+            )
+        _replan_messages(journey=journey, event=event)
+    return journey
+
+
+def journey_assign(
+    *, journey_id: int, coordinator: AbstractBaseUser | None, actor: AbstractBaseUser | None
+) -> Journey:
+    with transaction.atomic():
+        journey = Journey.objects.select_for_update().get(pk=journey_id)
+        previous = journey.coordinator_id
+        new = coordinator.pk if coordinator is not None else None
+        if previous == new:
+            return journey
+        journey.coordinator = coordinator  # type: ignore[assignment]
+        journey.save(update_fields=["coordinator", "updated_at"])
+        JourneyEvent.objects.create(
+            journey=journey,
+            kind=EventKind.ASSIGNED,
+            actor=_actor(actor),
+            data={"coordinator_id": new, "previous_id": previous},
+            created_at=timezone.now(),
+        )
+    return journey
+
+
+def journey_add_note(
+    *, journey_id: int, text: str, actor: AbstractBaseUser | None
+) -> JourneyEvent:
+    text = text.strip()
+    if not text:
+        raise JourneyError("A note cannot be empty.")
+    return JourneyEvent.objects.create(
+        journey_id=journey_id,
+        kind=EventKind.NOTE,
+        actor=_actor(actor),
+        reason=text,
+        created_at=timezone.now(),
+    )
+
+
+def journey_record_first_response(*, journey_id: int, at: dt.datetime | None = None) -> None:
+    """Start-of-conversation clock: only the first response counts, so a conditional UPDATE."""
+    Journey.objects.filter(pk=journey_id, first_response_at__isnull=True).update(
+        first_response_at=at or timezone.now()
+    )
