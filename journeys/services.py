@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.roles import is_manager
+from journeys.selectors import journey_has_active
 from journeys.models import (
     STAGE_ORDER,
     EventKind,
@@ -255,9 +256,7 @@ def journey_create(
     now = timezone.now()
     received = inquiry_received_at or now
     with transaction.atomic():
-        if Journey.objects.filter(
-            patient=patient, procedure=procedure, outcome=Outcome.ACTIVE
-        ).exists():
+        if journey_has_active(patient=patient, procedure=procedure):
             raise JourneyError(
                 f"{patient.full_name} already has an active journey for {procedure.name}."
             )

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from crm.models import Clinic, Interaction, Patient, Procedure
+from crm.services import interaction_log, normalize_email
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        # Lower-cased before the case-insensitive unique constraint is checked, so a
+        # duplicate differing only in case gets the form's "already exists" error.
+        return normalize_email(self.cleaned_data["email"])
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    form = PatientForm
+    list_display = ["full_name", "email", "phone", "country", "preferred_language", "source"]
+    list_filter = ["source", "preferred_language", "country"]
+    search_fields = ["full_name", "email", "phone"]
+    raw_id_fields = ["referred_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over every patient on each page is wasted work
+
+
+class ProcedureInline(admin.TabularInline):
+    model = Procedure
+    extra = 0
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "country", "timezone"]
+    list_filter = ["country"]
+    search_fields = ["name", "city"]
+    inlines = [ProcedureInline]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["name", "clinic", "typical_stay_days", "recovery_days"]
+    list_filter = ["clinic"]
+    search_fields = ["name", "clinic__name"]
+    list_select_related = ["clinic"]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "direction", "journey", "by", "minutes_spent"]
+    list_filter = ["kind", "direction"]
+    search_fields = ["journey__patient__full_name", "journey__patient__email", "summary"]
+    raw_id_fields = ["journey"]
+    list_select_related = ["journey", "by"]
+    readonly_fields = ["by", "created_at"]
+    date_hierarchy = "occurred_at"
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        logged = interaction_log(
+            journey_id=obj.journey_id,
+            kind=obj.kind,
+            direction=obj.direction,
+            summary=obj.summary,
+            minutes_spent=obj.minutes_spent,
+            occurred_at=obj.occurred_at,
+            by=request.user,
+        )
+        # The admin goes on to build its messages and redirect from `obj`.
+        obj.pk = logged.pk

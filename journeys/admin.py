@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from crm.models import Interaction
+from journeys.models import Journey, JourneyEvent, LostReason
+from journeys.selectors import journey_has_active
+from journeys.services import (
+    TARGETS,
+    JourneyError,
+    journey_assign,
+    journey_create,
+    journey_move,
+)
+
+
+class JourneyEventInline(admin.TabularInline):
+    model = JourneyEvent
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-id"]
+    fields = ["created_at", "kind", "from_stage", "to_stage", "outcome", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # events are written by services only
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InteractionInline(admin.TabularInline):
+    model = Interaction
+    extra = 0
+    can_delete = False
+    fields = ["occurred_at", "kind", "direction", "summary", "minutes_spent", "by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MoveActionForm(helpers.ActionForm):
+    """Extra fields beside the admin's action dropdown, used by "Move selected journeys"."""
+
+    target = forms.ChoiceField(
+        required=False,
+        choices=[("", "— move to —"), *[(t, t.replace("_", " ")) for t in TARGETS]],
+    )
+    reason = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "reason"}))
+    lost_reason = forms.ChoiceField(
+        required=False, choices=[("", "— lost reason —"), *LostReason.choices]
+    )
+    postponed_until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class JourneyAddForm(forms.ModelForm):
+    class Meta:
+        model = Journey
+        fields = ["patient", "procedure", "coordinator", "inquiry_received_at", "estimated_cost", "currency"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        patient, procedure = data.get("patient"), data.get("procedure")
+        if patient and procedure and journey_has_active(patient=patient, procedure=procedure):
+            raise forms.ValidationError(
+                f"{patient.full_name} already has an active journey for {procedure.name}."
+            )
+        return data
+
+
+@admin.register(Journey)
+class JourneyAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "patient",
+        "procedure",
+        "clinic",
+        "stage",
+        "outcome",
+        "coordinator",
+        "stage_entered_at",
+    ]
+    list_filter = ["stage", "outcome", "clinic", "coordinator", "lost_reason"]
+    search_fields = ["patient__full_name", "patient__email", "patient__phone"]
+    list_select_related = ["patient", "procedure", "clinic", "coordinator"]
+    raw_id_fields = ["patient"]
+    inlines = [JourneyEventInline, InteractionInline]
+    action_form = MoveActionForm
+    actions = ["move_selected"]
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = "inquiry_received_at"
+
+    # Stage and outcome change only through the transition service (the action above).
+    readonly_fields = [
+        "stage",
+        "outcome",
+        "lost_reason",
+        "postponed_until",
+        "stage_entered_at",
+        "first_response_at",
+        "closed_at",
+        "created_at",
+        "updated_at",
+    ]
+    add_fields = JourneyAddForm.Meta.fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return list(self.add_fields)
+        return [
+            "patient",
+            "procedure",
+            "clinic",
+            "coordinator",
+            "stage",
+            "outcome",
+            "lost_reason",
+            "postponed_until",
+            "inquiry_received_at",
+            "first_response_at",
+            "stage_entered_at",
+            "closed_at",
+            "planned_arrival",
+            "planned_procedure",
+            "planned_departure",
+            "estimated_cost",
+            "currency",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return [*self.readonly_fields, "patient", "procedure", "clinic", "inquiry_received_at"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            kwargs["form"] = JourneyAddForm
+            form = super().get_form(request, obj, change=change, **kwargs)
+            form.base_fields["inquiry_received_at"].required = False
+            form.base_fields["inquiry_received_at"].help_text = "Leave empty for now."
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Journey, form: forms.ModelForm, change: bool) -> None:
+        if not change:
+            created = journey_create(
+                patient=obj.patient,
+                procedure=obj.procedure,
+                actor=request.user,
+                coordinator=obj.coordinator,
+                inquiry_received_at=obj.inquiry_received_at,
+                estimated_cost=obj.estimated_cost,
+                currency=obj.currency,
+            )
+            obj.pk = created.pk
+            return
+        if "coordinator" in form.changed_data:
+            journey_assign(journey_id=obj.pk, coordinator=obj.coordinator, actor=request.user)
+        # Remaining editable fields are plain data (planned dates, estimate).
+        plain = [f for f in form.changed_data if f != "coordinator"]
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+
+    @admin.action(description="Move selected journeys (choose the target beside the action)")
+    def move_selected(self, request: HttpRequest, queryset: QuerySet[Journey]) -> None:
+        form = MoveActionForm(request.POST)
+        if not form.is_valid() or not form.cleaned_data["target"]:
+            self.message_user(request, "Choose where to move the journeys.", messages.ERROR)
+            return
+        data = form.cleaned_data
+        moved = 0
+        for journey_id in queryset.values_list("pk", flat=True):
+            try:
+                journey_move(
+                    journey_id=journey_id,
+                    target=data["target"],
+                    actor=request.user,
+                    reason=data["reason"],
+                    lost_reason=data["lost_reason"],
+                    postponed_until=data["postponed_until"],
+                )
+            except JourneyError as exc:
+                # One refusal per journey; the others still move.
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"Moved {moved} journey(s).", messages.SUCCESS)
+
+
+@admin.register(JourneyEvent)
+class JourneyEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "journey", "kind", "from_stage", "to_stage", "outcome", "actor"]
+    list_filter = ["kind", "to_stage", "outcome"]
+    search_fields = ["journey__patient__full_name", "journey__patient__email"]
+    list_select_related = ["journey", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
