@@ -52,6 +52,11 @@ class Patient(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
     notes = models.TextField(blank=True)
+    # Written by followups.services only: a marketing opt-out (care messages still go out),
+    # and an address the ESP reported as hard-bounced or complained (nothing automated goes).
+    marketing_opt_out_at = models.DateTimeField(null=True, blank=True)
+    email_undeliverable_at = models.DateTimeField(null=True, blank=True)
+    email_undeliverable_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
