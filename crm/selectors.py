@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -23,7 +24,7 @@ def _check_broker() -> dict[str, Any]:
     started = time.perf_counter()
     try:
         # One quick attempt: a health check must answer fast, not retry for a minute.
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
             transport = conn.transport_cls
     except Exception as exc:  # noqa: BLE001

@@ -123,12 +123,23 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- Email -----------------------------------------------------------------------------
-# Any Django backend works: console (default), Django's file backend (set EMAIL_FILE_PATH
-# to read mail locally) or an anymail ESP backend with its ANYMAIL_* credentials.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+# Any Django backend works: console (default), Django's file backend (EMAIL_FILE_PATH is where
+# an operator reads mail locally), SMTP, or an anymail ESP backend with its ANYMAIL_* settings.
+# Django 6.1's MAILERS replaces the EMAIL_* settings; the environment keeps the familiar names.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_mailer_options: dict[str, object] = {}
+if EMAIL_BACKEND_PATH == "django.core.mail.backends.filebased.EmailBackend":
+    _mailer_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+elif EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
+    _mailer_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+    }
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "care@clinic.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
