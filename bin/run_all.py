@@ -42,7 +42,7 @@ def main() -> int:
     for name, cmd in PROCESSES.items():
         # Own process group: the terminal's Ctrl-C reaches us once, and we stop the
         # children in order instead of each dying mid-write on its own.
-        child = subprocess.Popen(
+        child = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             cmd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -10,7 +10,17 @@ from crm.services import interaction_log, normalize_email
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = "__all__"
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "country",
+            "preferred_language",
+            "timezone",
+            "source",
+            "referred_by",
+            "notes",
+        ]
 
     def clean_email(self) -> str:
         # Lower-cased before the case-insensitive unique constraint is checked, so a
@@ -61,7 +71,7 @@ class InteractionAdmin(admin.ModelAdmin):
     readonly_fields = ["by", "created_at"]
     date_hierarchy = "occurred_at"
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
             return

@@ -119,7 +119,9 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, o
             try:
                 max_size = int(pool_max or 8)
             except ValueError:
-                raise ImproperlyConfigured(f"{name}: pool_max={pool_max!r} is not an integer.") from None
+                raise ImproperlyConfigured(
+                    f"{name}: pool_max={pool_max!r} is not an integer."
+                ) from None
             options["pool"] = {"min_size": 1, "max_size": max_size, "timeout": 10}
         options.update(query)
         return {

@@ -62,7 +62,11 @@ class Patient(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="patient_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="patient_email_ci_unique",
+                violation_error_message="A patient with this email address already exists.",
+            ),
         ]
         indexes = [
             models.Index(fields=["full_name"]),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from crm.models import Interaction, InteractionDirection, InteractionKind
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from crm.roles import Actor
 
 
 def interaction_log(
@@ -19,13 +19,14 @@ def interaction_log(
     journey_id: int,
     kind: str,
     summary: str,
-    by: AbstractBaseUser | None,
+    by: Actor,
     direction: str = InteractionDirection.OUTBOUND,
     minutes_spent: int = 0,
     occurred_at: dt.datetime | None = None,
 ) -> Interaction:
     """Log a call, WhatsApp, meeting, email or note. A coordinator's first outbound contact
     stops the time-to-first-response clock."""
+    from crm.roles import person
     from journeys.services import journey_record_first_response
 
     if kind not in InteractionKind.values:
@@ -38,7 +39,7 @@ def interaction_log(
             direction=direction,
             summary=summary.strip(),
             minutes_spent=minutes_spent,
-            by=by if by is not None and by.is_authenticated else None,
+            by=person(by),
             occurred_at=when,
         )
         if direction == InteractionDirection.OUTBOUND and kind != InteractionKind.NOTE:

@@ -25,8 +25,15 @@ class JourneyEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]
-    fields = ["created_at", "kind", "from_stage", "to_stage", "outcome", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "from_stage",
+        "to_stage",
+        "outcome",
+        "actor",
+        "reason",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # events are written by services only
@@ -39,21 +46,29 @@ class InteractionInline(admin.TabularInline):
     model = Interaction
     extra = 0
     can_delete = False
-    fields = ["occurred_at", "kind", "direction", "summary", "minutes_spent", "by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "occurred_at",
+        "kind",
+        "direction",
+        "summary",
+        "minutes_spent",
+        "by",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class MoveActionForm(helpers.ActionForm):
-    """Extra fields beside the admin's action dropdown, used by "Move selected journeys"."""
+class MoveFields(forms.Form):
+    """What "Move selected journeys" needs besides the selection."""
 
     target = forms.ChoiceField(
         required=False,
         choices=[("", "— move to —"), *[(t, t.replace("_", " ")) for t in TARGETS]],
     )
-    reason = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "reason"}))
+    reason = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": "reason"})
+    )
     lost_reason = forms.ChoiceField(
         required=False, choices=[("", "— lost reason —"), *LostReason.choices]
     )
@@ -65,7 +80,14 @@ class MoveActionForm(helpers.ActionForm):
 class JourneyAddForm(forms.ModelForm):
     class Meta:
         model = Journey
-        fields = ["patient", "procedure", "coordinator", "inquiry_received_at", "estimated_cost", "currency"]
+        fields = [
+            "patient",
+            "procedure",
+            "coordinator",
+            "inquiry_received_at",
+            "estimated_cost",
+            "currency",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -75,6 +97,10 @@ class JourneyAddForm(forms.ModelForm):
                 f"{patient.full_name} already has an active journey for {procedure.name}."
             )
         return data
+
+
+class MoveActionForm(helpers.ActionForm, MoveFields):
+    """The move fields shown beside the admin's action dropdown."""
 
 
 @admin.register(Journey)
@@ -114,7 +140,11 @@ class JourneyAdmin(admin.ModelAdmin):
     ]
     add_fields = JourneyAddForm.Meta.fields
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # A journey being added has no events or interactions yet.
+        return [] if obj is None else super().get_inline_instances(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return list(self.add_fields)
         return [
@@ -144,16 +174,20 @@ class JourneyAdmin(admin.ModelAdmin):
             return []
         return [*self.readonly_fields, "patient", "procedure", "clinic", "inquiry_received_at"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = JourneyAddForm
-            form = super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
             form.base_fields["inquiry_received_at"].required = False
             form.base_fields["inquiry_received_at"].help_text = "Leave empty for now."
         return form
 
-    def save_model(self, request: HttpRequest, obj: Journey, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Journey, form: forms.ModelForm, change: bool
+    ) -> None:
         if not change:
             created = journey_create(
                 patient=obj.patient,
@@ -175,7 +209,7 @@ class JourneyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Move selected journeys (choose the target beside the action)")
     def move_selected(self, request: HttpRequest, queryset: QuerySet[Journey]) -> None:
-        form = MoveActionForm(request.POST)
+        form = MoveFields(request.POST)
         if not form.is_valid() or not form.cleaned_data["target"]:
             self.message_user(request, "Choose where to move the journeys.", messages.ERROR)
             return

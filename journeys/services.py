@@ -5,15 +5,14 @@ an outcome; nothing else assigns `journey.stage` or `journey.outcome`.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crm.roles import is_manager
-from journeys.selectors import journey_has_active
+from crm.roles import Actor, is_manager, person
 from journeys.models import (
     STAGE_ORDER,
     EventKind,
@@ -23,9 +22,10 @@ from journeys.models import (
     Outcome,
     Stage,
 )
+from journeys.selectors import journey_has_active
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from crm.models import Patient, Procedure
 
@@ -105,9 +105,13 @@ def _refusal(journey: Journey, target: str, moves: list[Move], manager: bool) ->
         return f"Journey #{journey.pk} is {state}: it is closed and cannot move."
     allowed = ", ".join(_target_label(m.target) for m in moves)
     hint = ""
-    if not manager and target in STAGE_ORDER and journey.outcome == Outcome.ACTIVE:
-        if STAGE_ORDER.index(target) == STAGE_ORDER.index(journey.stage) - 1:
-            hint = " Only a manager may step a journey back."
+    stepping_back = (
+        target in STAGE_ORDER
+        and journey.outcome == Outcome.ACTIVE
+        and STAGE_ORDER.index(target) == STAGE_ORDER.index(journey.stage) - 1
+    )
+    if stepping_back and not manager:
+        hint = " Only a manager may step a journey back."
     return (
         f"Journey #{journey.pk} is {state}; it cannot move to {_target_label(target)}. "
         f"Allowed: {allowed}.{hint}"
@@ -118,7 +122,7 @@ def journey_move(
     *,
     journey_id: int,
     target: str,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     reason: str = "",
     lost_reason: str = "",
     postponed_until: dt.date | None = None,
@@ -204,7 +208,7 @@ def journey_move(
         event = JourneyEvent.objects.create(
             journey=journey,
             kind=move.kind,
-            actor=_actor(actor),
+            actor=person(actor),
             from_stage=from_stage,
             to_stage=journey.stage,
             outcome=journey.outcome,
@@ -236,17 +240,12 @@ def _replan_messages(*, journey: Journey, event: JourneyEvent) -> None:
     messages_replan(journey=journey, event=event)
 
 
-def _actor(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    """Events record a person; system moves (tasks, inbound mail) have none."""
-    return user if user is not None and user.is_authenticated else None
-
-
 def journey_create(
     *,
     patient: Patient,
     procedure: Procedure,
-    actor: AbstractBaseUser | None,
-    coordinator: AbstractBaseUser | None = None,
+    actor: Actor,
+    coordinator: User | None = None,
     inquiry_received_at: dt.datetime | None = None,
     estimated_cost: Decimal | None = None,
     currency: str = "EUR",
@@ -282,7 +281,7 @@ def journey_create(
         event = JourneyEvent.objects.create(
             journey=journey,
             kind=EventKind.CREATED,
-            actor=_actor(actor),
+            actor=person(actor),
             to_stage=Stage.INQUIRY,
             outcome=Outcome.ACTIVE,
             reason=note,
@@ -292,7 +291,7 @@ def journey_create(
             JourneyEvent.objects.create(
                 journey=journey,
                 kind=EventKind.ASSIGNED,
-                actor=_actor(actor),
+                actor=person(actor),
                 data={"coordinator_id": coordinator.pk, "previous_id": None},
                 created_at=received,
             )
@@ -300,37 +299,33 @@ def journey_create(
     return journey
 
 
-def journey_assign(
-    *, journey_id: int, coordinator: AbstractBaseUser | None, actor: AbstractBaseUser | None
-) -> Journey:
+def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -> Journey:
     with transaction.atomic():
         journey = Journey.objects.select_for_update().get(pk=journey_id)
         previous = journey.coordinator_id
         new = coordinator.pk if coordinator is not None else None
         if previous == new:
             return journey
-        journey.coordinator = coordinator  # type: ignore[assignment]
+        journey.coordinator = coordinator
         journey.save(update_fields=["coordinator", "updated_at"])
         JourneyEvent.objects.create(
             journey=journey,
             kind=EventKind.ASSIGNED,
-            actor=_actor(actor),
+            actor=person(actor),
             data={"coordinator_id": new, "previous_id": previous},
             created_at=timezone.now(),
         )
     return journey
 
 
-def journey_add_note(
-    *, journey_id: int, text: str, actor: AbstractBaseUser | None
-) -> JourneyEvent:
+def journey_add_note(*, journey_id: int, text: str, actor: Actor) -> JourneyEvent:
     text = text.strip()
     if not text:
         raise JourneyError("A note cannot be empty.")
     return JourneyEvent.objects.create(
         journey_id=journey_id,
         kind=EventKind.NOTE,
-        actor=_actor(actor),
+        actor=person(actor),
         reason=text,
         created_at=timezone.now(),
     )

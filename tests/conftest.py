@@ -20,7 +20,10 @@ _counter = itertools.count(1)
 
 def make_user(username: str, role: str) -> User:
     user = User.objects.create_user(
-        username=username, password="pw-" + username, is_staff=True, email=f"{username}@clinic.example"
+        username=username,
+        password="pw-" + username,
+        is_staff=True,
+        email=f"{username}@clinic.example",
     )
     # get_or_create: transactional tests flush the groups the data migration made.
     user.groups.add(Group.objects.get_or_create(name=role)[0])

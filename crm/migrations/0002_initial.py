@@ -6,48 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('crm', '0001_initial'),
-        ('journeys', '0001_initial'),
+        ("crm", "0001_initial"),
+        ("journeys", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interaction',
-            name='journey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='journeys.journey'),
+            model_name="interaction",
+            name="journey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interactions",
+                to="journeys.journey",
+            ),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='referred_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='crm.patient'),
+            model_name="patient",
+            name="referred_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="referrals",
+                to="crm.patient",
+            ),
         ),
         migrations.AddField(
-            model_name='procedure',
-            name='clinic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='procedures', to='crm.clinic'),
+            model_name="procedure",
+            name="clinic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="procedures",
+                to="crm.clinic",
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['journey', '-occurred_at'], name='crm_interac_journey_21ad83_idx'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["journey", "-occurred_at"], name="crm_interac_journey_21ad83_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['full_name'], name='crm_patient_full_na_45c6a5_idx'),
+            model_name="patient",
+            index=models.Index(fields=["full_name"], name="crm_patient_full_na_45c6a5_idx"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['phone'], name='crm_patient_phone_e3e736_idx'),
+            model_name="patient",
+            index=models.Index(fields=["phone"], name="crm_patient_phone_e3e736_idx"),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='patient_email_ci_unique'),
+            model_name="patient",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                name="patient_email_ci_unique",
+                violation_error_message="A patient with this email address already exists.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.UniqueConstraint(fields=('clinic', 'name'), name='procedure_clinic_name_unique'),
+            model_name="procedure",
+            constraint=models.UniqueConstraint(
+                fields=("clinic", "name"), name="procedure_clinic_name_unique"
+            ),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0003_staff_roles'),
+        ("crm", "0003_staff_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='patient',
-            name='email_undeliverable_at',
+            model_name="patient",
+            name="email_undeliverable_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='email_undeliverable_reason',
+            model_name="patient",
+            name="email_undeliverable_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='marketing_opt_out_at',
+            model_name="patient",
+            name="marketing_opt_out_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -7,91 +7,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('crm', '0001_initial'),
+        ("crm", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Journey',
+            name="Journey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('inquiry', 'Inquiry'), ('booked', 'Booked'), ('arrival', 'Arrival'), ('procedure', 'Procedure'), ('followup', 'Follow-up')], default='inquiry', max_length=16)),
-                ('outcome', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed'), ('lost', 'Lost'), ('postponed', 'Postponed')], default='active', max_length=16)),
-                ('lost_reason', models.CharField(blank=True, choices=[('price', 'Price'), ('competitor', 'Chose a competitor'), ('fear', 'Fear or anxiety'), ('health', 'Health / not a candidate'), ('no_reply', 'Stopped replying'), ('travel', 'Travel or visa problems'), ('financing', 'Financing fell through'), ('other', 'Other')], max_length=16)),
-                ('postponed_until', models.DateField(blank=True, null=True)),
-                ('stage_entered_at', models.DateTimeField()),
-                ('inquiry_received_at', models.DateTimeField()),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('planned_arrival', models.DateField(blank=True, null=True)),
-                ('planned_procedure', models.DateField(blank=True, null=True)),
-                ('planned_departure', models.DateField(blank=True, null=True)),
-                ('estimated_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journeys', to='crm.clinic')),
-                ('coordinator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='journeys', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journeys', to='crm.patient')),
-                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journeys', to='crm.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("inquiry", "Inquiry"),
+                            ("booked", "Booked"),
+                            ("arrival", "Arrival"),
+                            ("procedure", "Procedure"),
+                            ("followup", "Follow-up"),
+                        ],
+                        default="inquiry",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("lost", "Lost"),
+                            ("postponed", "Postponed"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "lost_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("price", "Price"),
+                            ("competitor", "Chose a competitor"),
+                            ("fear", "Fear or anxiety"),
+                            ("health", "Health / not a candidate"),
+                            ("no_reply", "Stopped replying"),
+                            ("travel", "Travel or visa problems"),
+                            ("financing", "Financing fell through"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("postponed_until", models.DateField(blank=True, null=True)),
+                ("stage_entered_at", models.DateTimeField()),
+                ("inquiry_received_at", models.DateTimeField()),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("planned_arrival", models.DateField(blank=True, null=True)),
+                ("planned_procedure", models.DateField(blank=True, null=True)),
+                ("planned_departure", models.DateField(blank=True, null=True)),
+                (
+                    "estimated_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="journeys",
+                        to="crm.clinic",
+                    ),
+                ),
+                (
+                    "coordinator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="journeys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="journeys",
+                        to="crm.patient",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="journeys",
+                        to="crm.procedure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-stage_entered_at'],
+                "ordering": ["-stage_entered_at"],
             },
         ),
         migrations.CreateModel(
-            name='JourneyEvent',
+            name="JourneyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('advanced', 'Moved forward'), ('stepped_back', 'Stepped back'), ('lost', 'Lost'), ('postponed', 'Postponed'), ('reopened', 'Reopened'), ('completed', 'Completed'), ('assigned', 'Assigned'), ('note', 'Note')], max_length=16)),
-                ('from_stage', models.CharField(blank=True, choices=[('inquiry', 'Inquiry'), ('booked', 'Booked'), ('arrival', 'Arrival'), ('procedure', 'Procedure'), ('followup', 'Follow-up')], max_length=16)),
-                ('to_stage', models.CharField(blank=True, choices=[('inquiry', 'Inquiry'), ('booked', 'Booked'), ('arrival', 'Arrival'), ('procedure', 'Procedure'), ('followup', 'Follow-up')], max_length=16)),
-                ('outcome', models.CharField(blank=True, choices=[('active', 'Active'), ('completed', 'Completed'), ('lost', 'Lost'), ('postponed', 'Postponed')], max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('journey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='journeys.journey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("advanced", "Moved forward"),
+                            ("stepped_back", "Stepped back"),
+                            ("lost", "Lost"),
+                            ("postponed", "Postponed"),
+                            ("reopened", "Reopened"),
+                            ("completed", "Completed"),
+                            ("assigned", "Assigned"),
+                            ("note", "Note"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("inquiry", "Inquiry"),
+                            ("booked", "Booked"),
+                            ("arrival", "Arrival"),
+                            ("procedure", "Procedure"),
+                            ("followup", "Follow-up"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("inquiry", "Inquiry"),
+                            ("booked", "Booked"),
+                            ("arrival", "Arrival"),
+                            ("procedure", "Procedure"),
+                            ("followup", "Follow-up"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("lost", "Lost"),
+                            ("postponed", "Postponed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="journeys.journey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(fields=['outcome', 'stage', 'stage_entered_at'], name='journeys_jo_outcome_8d33f8_idx'),
+            model_name="journey",
+            index=models.Index(
+                fields=["outcome", "stage", "stage_entered_at"],
+                name="journeys_jo_outcome_8d33f8_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(fields=['coordinator', 'outcome', 'stage'], name='journeys_jo_coordin_3a8cf1_idx'),
+            model_name="journey",
+            index=models.Index(
+                fields=["coordinator", "outcome", "stage"], name="journeys_jo_coordin_3a8cf1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(fields=['inquiry_received_at'], name='journeys_jo_inquiry_4a9cad_idx'),
+            model_name="journey",
+            index=models.Index(
+                fields=["inquiry_received_at"], name="journeys_jo_inquiry_4a9cad_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(fields=['clinic', 'outcome'], name='journeys_jo_clinic__952286_idx'),
+            model_name="journey",
+            index=models.Index(fields=["clinic", "outcome"], name="journeys_jo_clinic__952286_idx"),
         ),
         migrations.AddConstraint(
-            model_name='journey',
-            constraint=models.UniqueConstraint(condition=models.Q(('outcome', 'active')), fields=('patient', 'procedure'), name='journey_one_active_per_procedure'),
+            model_name="journey",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("outcome", "active")),
+                fields=("patient", "procedure"),
+                name="journey_one_active_per_procedure",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journey',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'lost'), ('lost_reason', ''), _connector='OR'), name='journey_lost_reason_only_when_lost'),
+            model_name="journey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome", "lost"), ("lost_reason", ""), _connector="OR"),
+                name="journey_lost_reason_only_when_lost",
+            ),
         ),
         migrations.AddIndex(
-            model_name='journeyevent',
-            index=models.Index(fields=['journey', 'created_at'], name='journeys_jo_journey_1a0e2a_idx'),
+            model_name="journeyevent",
+            index=models.Index(
+                fields=["journey", "created_at"], name="journeys_jo_journey_1a0e2a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journeyevent',
-            index=models.Index(fields=['kind', 'to_stage', 'created_at'], name='journeys_jo_kind_8ef527_idx'),
+            model_name="journeyevent",
+            index=models.Index(
+                fields=["kind", "to_stage", "created_at"], name="journeys_jo_kind_8ef527_idx"
+            ),
         ),
     ]

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
     """Import the settings in a fresh interpreter, as `manage.py` would at start-up."""
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
     environ.update({"VAR_DIR": str(tmp_path), "DEBUG": "1", **overrides})
     return subprocess.run(
         [sys.executable, "-c", "import crm.settings"],
@@ -36,7 +38,11 @@ def start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT='twenty-five' is not an integer"),
         ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE='Mars/Olympus' is not an IANA timezone"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL='mysql://x/y': unsupported scheme"),
-        ("DATABASE_URL", "postgres://h:5432/", "DATABASE_URL='postgres://h:5432/' names no database"),
+        (
+            "DATABASE_URL",
+            "postgres://h:5432/",
+            "DATABASE_URL='postgres://h:5432/' names no database",
+        ),
         ("CELERY_BROKER_URL", "kafka://x", "CELERY_BROKER_URL='kafka://x': unsupported broker"),
         ("DEFAULT_FROM_EMAIL", "not-an-address", "DEFAULT_FROM_EMAIL='not-an-address'"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' is not a logging level"),
@@ -66,7 +72,9 @@ def test_embedded_defaults_need_no_servers(tmp_path):
         "print(s.CELERY_BROKER_URL);"
         "print(s.MAILERS['default']['BACKEND'])"
     )
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
     environ.update({"VAR_DIR": str(tmp_path), "DEBUG": "1"})
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
@@ -81,7 +89,9 @@ def test_embedded_defaults_need_no_servers(tmp_path):
 
 def test_postgres_url_uses_djangos_connection_pool(tmp_path):
     db = env.database_from_url(
-        "UNSET_DATABASE_URL", "postgres://crm:s%40cret@db.internal:6432/crm?pool_max=20", base_dir=tmp_path
+        "UNSET_DATABASE_URL",
+        "postgres://crm:s%40cret@db.internal:6432/crm?pool_max=20",
+        base_dir=tmp_path,
     )
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (

@@ -88,7 +88,9 @@ def test_move_action_lost_needs_reason(admin_client, journey):
     assert (journey.outcome, journey.lost_reason) == (Outcome.LOST, "price")
 
 
-def test_add_journey_goes_through_the_service(admin_client, patient, procedure, coordinator, journey):
+def test_add_journey_goes_through_the_service(
+    admin_client, patient, procedure, coordinator, journey
+):
     # `journey` already holds the active slot for this patient and procedure.
     response = admin_client.post(
         "/admin/journeys/journey/add/",
@@ -99,7 +101,12 @@ def test_add_journey_goes_through_the_service(admin_client, patient, procedure, 
     fresh = make_patient()
     response = admin_client.post(
         "/admin/journeys/journey/add/",
-        {"patient": fresh.pk, "procedure": procedure.pk, "coordinator": coordinator.pk, "currency": "EUR"},
+        {
+            "patient": fresh.pk,
+            "procedure": procedure.pk,
+            "coordinator": coordinator.pk,
+            "currency": "EUR",
+        },
     )
     assert response.status_code == 302
     created = Journey.objects.get(patient=fresh)
@@ -121,7 +128,7 @@ def test_patient_admin_refuses_duplicate_email_in_other_case(admin_client, patie
         },
     )
     assert response.status_code == 200
-    assert "already exists" in response.text
+    assert "A patient with this email address already exists." in response.text
 
 
 def test_login_page_signs_in_staff(client, coordinator):

@@ -29,7 +29,9 @@ def _move(journey_id: int, actor, barrier: threading.Barrier) -> str:
 def test_two_concurrent_moves_end_in_one_move_and_one_error(journey, coordinator, manager, attempt):
     barrier = threading.Barrier(2)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda actor: _move(journey.pk, actor, barrier), [coordinator, manager]))
+        results = list(
+            pool.map(lambda actor: _move(journey.pk, actor, barrier), [coordinator, manager])
+        )
     assert sorted(results)[-1] == "moved"
     assert results.count("moved") == 1
     error = next(r for r in results if r != "moved")

@@ -237,7 +237,9 @@ def test_expected_stage_refuses_a_stale_move(journey, coordinator):
         )
 
 
-def test_one_active_journey_per_procedure_but_several_journeys(journey, coordinator, patient, procedure):
+def test_one_active_journey_per_procedure_but_several_journeys(
+    journey, coordinator, patient, procedure
+):
     with pytest.raises(JourneyError, match="already has an active journey for Dental implants"):
         journey_create(patient=patient, procedure=procedure, actor=coordinator)
     other = Procedure.objects.create(name="Hair transplant", clinic=procedure.clinic)

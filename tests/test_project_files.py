@@ -1,0 +1,47 @@
+"""docker-compose.yml, the Makefile and .env.example stay in step with the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text()
+    return set(re.findall(r"^([a-z][a-z-]*):", text, flags=re.MULTILINE))
+
+
+def test_compose_app_services_run_makefile_targets():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit"} <= set(services)
+    targets = make_targets()
+    for name in ("web", "worker", "beat", "migrate"):
+        command = services[name]["command"]
+        assert command[0] == "make", f"{name} should run a Makefile target"
+        assert command[1] in targets, f"{name} runs make {command[1]}, which the Makefile lacks"
+
+
+def test_compose_environment_is_documented_in_env_example():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    for name in ("web", "worker", "beat"):
+        for variable in compose["services"][name]["environment"]:
+            assert variable in documented, f"{variable} is missing from .env.example"
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example():
+    sources = "".join(p.read_text() for p in (ROOT / "crm").glob("*.py"))
+    read = set(re.findall(r'env_[a-z_]+\(\s*"([A-Z][A-Z0-9_]+)"', sources))
+    read |= set(re.findall(r'(?:database|broker)_from_url\(\s*"([A-Z_]+)"', sources))
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - documented == set()
+
+
+def test_readme_gives_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
