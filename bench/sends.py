@@ -38,7 +38,9 @@ if __name__ == "__main__":
         {
             "DATABASE_URL": f"{PG}/{DB_NAME}",
             "CELERY_BROKER_URL": REDIS,
-            "DEBUG": "1",
+            # Production-like: DEBUG off (no query log), a throwaway key.
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",
         }

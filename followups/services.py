@@ -31,7 +31,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
@@ -529,8 +529,22 @@ def messages_reap_stuck(*, now: dt.datetime | None = None) -> tuple[int, int]:
     return returned, failed
 
 
+def _relaxed_commit() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL).
+
+    Only for claims. Losing one in a database crash reverts a row to its previous state,
+    and the one commit that matters, Message + `sent`, stays synchronous: flushing it
+    flushes every claim before it. A database crash can therefore only resend what was in
+    flight, the same bound as a worker crash, and each claim saves a disk flush.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _claim_due(*, now: dt.datetime, limit: int, enqueue: bool) -> list[int]:
     with transaction.atomic():
+        _relaxed_commit()
         # SKIP LOCKED: concurrent dispatchers take disjoint batches instead of waiting.
         ids = list(
             ScheduledMessage.objects.select_for_update(skip_locked=True)
@@ -702,16 +716,18 @@ def message_send_scheduled(*, scheduled_message_id: int, now: dt.datetime | None
     `sending` sends. Returns what happened: sent, skipped, cancelled, retry or failed."""
     due_by = _now(now)
     claimed_at = timezone.now()
-    taken = (
-        ScheduledMessage.objects.filter(pk=scheduled_message_id)
-        .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=due_by))
-        .update(
-            status=Status.SENDING,
-            claimed_at=claimed_at,
-            attempts=F("attempts") + 1,
-            updated_at=claimed_at,
+    with transaction.atomic():
+        _relaxed_commit()
+        taken = (
+            ScheduledMessage.objects.filter(pk=scheduled_message_id)
+            .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=due_by))
+            .update(
+                status=Status.SENDING,
+                claimed_at=claimed_at,
+                attempts=F("attempts") + 1,
+                updated_at=claimed_at,
+            )
         )
-    )
     if not taken:
         return "skipped"  # sent, cancelled, not due, or another worker has it
     scheduled = ScheduledMessage.objects.select_related(
