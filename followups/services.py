@@ -706,7 +706,9 @@ def _record(
         html=outgoing.rendered.html,
         sent_at=sent_at,
     )
-    _attach_orphan_events(message)
+    if getattr(outgoing.email, "anymail_status", None) is not None:
+        # Only an ESP (anymail) reports events, possibly before this commit.
+        _attach_orphan_events(message)
     return message
 
 
