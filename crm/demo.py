@@ -1436,7 +1436,12 @@ class DemoGenerator:
         writes = max(e[0] for e in events)  # the last write to the journey row
         # A note in some stage, from whoever held the journey then. (Draws are made
         # whether used or not, so that `now` never shifts the random stream.)
-        note_wanted, note_slot, note_at = rng.random() < 0.3, rng.random(), rng.random()
+        note_wanted, note_slot, note_at, note_text = (
+            rng.random() < 0.3,
+            rng.random(),
+            rng.random(),
+            rng.random(),
+        )
         if coordinator is not None and note_wanted:
             times = sorted(e[0] for e in events if e[1] != EventKind.ASSIGNED)
             if p.outcome in (ACTIVE, POSTPONED):
@@ -1458,7 +1463,7 @@ class DemoGenerator:
                         "",
                         "",
                         "",
-                        rng.choice(NOTE_TEXTS[stage]),
+                        NOTE_TEXTS[stage][int(note_text * len(NOTE_TEXTS[stage]))],
                         None,
                         None,
                     ]
