@@ -49,6 +49,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from crm.celery import app  # noqa: E402
 
+
 @app.task(name="bench.noop", ignore_result=True)
 def noop() -> None:
     """Nothing: Celery's own per-task overhead."""
