@@ -34,6 +34,9 @@ from .mailbackend import read_log
 
 pytestmark = [
     pytest.mark.reliability,
+    # One xdist worker runs them one after another: each starts several processes, and
+    # two at once on a 2-core machine would only measure the machine.
+    pytest.mark.xdist_group("followups-reliability"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
