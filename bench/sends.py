@@ -234,6 +234,8 @@ def main() -> None:
         services.enqueue_sends = original  # type: ignore[assignment]
 
         ms = 1000
+        load = os.getloadavg()[0]
+        print(f"machine: {os.cpu_count()} CPUs, 1-minute load average {load:.1f} at the end")
         print(
             f"follow-up sends, one worker (prefork, concurrency {args.concurrency}), locmem email"
         )
