@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from followups.context import company_context, template_context
@@ -41,7 +42,7 @@ FOOTER: dict[str, dict[str, str]] = {
         "unsubscribe": "Darse de baja de estos correos",
     },
     "de": {
-        "reply": "Antworten Sie einfach auf diese E-Mail, um Ihre Koordinatorin zu erreichen.",
+        "reply": "Antworten Sie einfach auf diese E-Mail, um Ihr Koordinationsteam zu erreichen.",
         "emergency": "Im Notfall erreichen Sie uns unter",
         "unsubscribe": "Diese E-Mails abbestellen",
     },
@@ -144,9 +145,11 @@ def render_template(
     template: MessageTemplate, *, journey: Journey, now: dt.datetime | None = None
 ) -> Rendered:
     context = template_context(journey=journey, links=links_for(journey), now=now)
-    return render_parts(
-        subject=template.subject, text=template.text, html=template.html, context=context
-    )
+    # Filters such as `date:"j F Y"` name months and weekdays in the active language.
+    with translation.override(template.language):
+        return render_parts(
+            subject=template.subject, text=template.text, html=template.html, context=context
+        )
 
 
 def scheduled_email(
