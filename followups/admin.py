@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from followups import emails
 from followups.models import (
@@ -395,7 +396,7 @@ class MessageAdmin(admin.ModelAdmin):
         if not rows:
             return "—"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "<a href='{}'>{}</a> ({}, {} KB)",
             (
                 (
@@ -412,7 +413,7 @@ class MessageAdmin(admin.ModelAdmin):
     def warnings(self, obj: Message) -> str:
         if not obj.parse_warnings:
             return "—"
-        return format_html_join(format_html("<br>"), "{}", ((w,) for w in obj.parse_warnings))
+        return format_html_join(mark_safe("<br>"), "{}", ((w,) for w in obj.parse_warnings))
 
     @admin.display(description="HTML")
     def html_preview(self, obj: Message) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message as MimeMessage
+from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -139,6 +140,18 @@ class ParsedEmail:
 # --- Headers ---------------------------------------------------------------------------
 
 
+class _RawHeaderPolicy(Compat32):
+    """compat32, but header values with raw 8-bit bytes come back as (surrogate-escaped)
+    strings instead of Header objects whose str() is replacement characters:
+    header_text() then decodes them properly."""
+
+    def _sanitize_header(self, name: str, value: Any) -> Any:
+        return value
+
+
+_POLICY = _RawHeaderPolicy()
+
+
 def _bytes_of(value: str) -> bytes:
     # compat32 reads header bytes as ASCII with surrogateescape: 8-bit bytes that a
     # broken client put in a header come back as lone surrogates.
@@ -148,12 +161,14 @@ def _bytes_of(value: str) -> bytes:
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
     """Decode `data`, trusting the declared charset only if it decodes cleanly.
 
-    Returns (text, warning or None). Tries the declared charset, UTF-8, then a guess
-    (charset-normalizer), then Windows-1252 with replacement characters.
+    Returns (text, warning or None). Tries the declared charset, UTF-8, then the best
+    scoring of the single-byte charsets our patients write in, then Windows-1252 with
+    replacement characters.
     """
     declared = (declared or "").strip().strip('"').lower() or None
+    problem = ""
     if declared in {"unknown-8bit", "x-unknown", "unknown", "none"}:
-        declared = None
+        problem, declared = f"charset {declared!r} says it is unknown", None
     if declared:
         try:
             return data.decode(declared), None
@@ -161,8 +176,6 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
             problem = f"unknown charset {declared!r}"
         except UnicodeDecodeError:
             problem = f"text is not valid {declared}"
-    else:
-        problem = ""
     try:
         text = data.decode("utf-8")
         return text, (f"{problem}; read as UTF-8" if problem else None)
@@ -181,13 +194,54 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
     return data.decode("cp1252", errors="replace"), f"{reason}; read as Windows-1252"
 
 
+# The single-byte charsets our patients' mail comes in when it is mislabelled, and the
+# letters each one is there to write. A general-purpose detector guesses badly on the
+# two lines of a typical reply ("Lucía" came out as Urdu), so we score candidates by how
+# many of their non-ASCII characters are letters of their own languages.
+_LATIN_COMMON = set("áéíóúàèìòùâêîôûäëïöüçñÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ")
+_CHARSET_LETTERS: dict[str, set[str]] = {
+    "cp1252": _LATIN_COMMON | set("¿¡ßœæøåÆØÅŒ€’‘“”–—…«»°"),
+    "cp1254": _LATIN_COMMON | set("ğĞşŞıİ’‘“”–—…«»€"),
+    # Of the Central European letters, only Polish ones: Polish is the language we
+    # write in; counting Czech or Hungarian ones turns French "coûte" into "coűte".
+    "cp1250": _LATIN_COMMON | set("ąćęłńśźżĄĆĘŁŃŚŹŻ’‘“”„–—…€"),
+    "cp1251": {chr(c) for c in range(0x0410, 0x0450)} | set("ёЁ«»–—…№’“”„"),
+    "cp1256": {chr(c) for c in range(0x0600, 0x0700)} | set("«»–—…’“”"),
+}
+
+
 def _guess_charset(data: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - a dependency of ours
-        return None
-    best = from_bytes(data[:200_000]).best()
-    return best.encoding if best is not None else None
+    sample = data[:100_000]
+    best: tuple[float, str] | None = None
+    for rank, charset in enumerate(_CHARSET_LETTERS):
+        try:
+            text = sample.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        high = [ch for ch in text if ord(ch) > 127]
+        if not high:
+            return "ascii"
+        own = _CHARSET_LETTERS[charset]
+        latin = charset in {"cp1252", "cp1254", "cp1250"}
+        # Letters only one Latin charset's languages use (ş, ł, ß...) weigh more than
+        # the accents they all share.
+        score = sum(
+            (1.5 if latin and ch not in _LATIN_COMMON else 1.0) for ch in high if ch in own
+        ) / len(high)
+        letters = sum(1 for ch in text if ch.isalpha())
+        share = len(high) / letters if letters else 1.0
+        if (latin and share > 0.3) or (not latin and share < 0.3):
+            # Accent soup (Cyrillic or Arabic read as Latin), or a few Cyrillic/Arabic
+            # letters inside Latin words (Latin read as Cyrillic): implausible.
+            score *= 0.5
+        if charset == "cp1251":
+            cyrillic = [ch for ch in high if ch.isalpha()]
+            if cyrillic and sum(ch.isupper() for ch in cyrillic) / len(cyrillic) > 0.4:
+                score *= 0.5  # "гСНИЗ": Arabic read as Cyrillic comes out mostly capitals
+        score -= rank * 1e-6  # ties go to the more common charset
+        if best is None or score > best[0]:
+            best = (score, charset)
+    return best[1] if best is not None else None
 
 
 def header_text(value: Any, warnings: list[str] | None = None) -> str:
@@ -394,7 +448,7 @@ def delivery_report(msg: MimeMessage, text: str) -> DeliveryReport:
         elif kind == "text/rfc822-headers":
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
-                headers = email.message_from_bytes(payload, policy=email.policy.compat32)
+                headers = email.message_from_bytes(payload, policy=_POLICY)
                 found = one_message_id(headers.get("Message-ID"))
                 if found:
                     report.original_message_ids.append(found)
@@ -404,6 +458,15 @@ def delivery_report(msg: MimeMessage, text: str) -> DeliveryReport:
         report.action = report.action or "failed"
         status = re.search(r"\b([45]\.\d{1,3}\.\d{1,3})\b", text)
         report.status = status.group(1) if status else ""
+    if not report.failed_recipients:
+        # qmail and friends: "<anna@example.de>:" on a line, then "... (#5.1.1)".
+        for match in re.finditer(r"(?m)^<([^<>\s]+@[^<>\s]+)>:\s*$", text):
+            address = normalize_address(match.group(1))
+            if address:
+                report.failed_recipients.append(address)
+        status = re.search(r"#([45]\.\d{1,3}\.\d{1,3})", text)
+        if report.failed_recipients and status:
+            report.status, report.action = status.group(1), "failed"
     if not report.original_message_ids:
         # Bounces that quote the original as text ("This is the mail system at ...").
         for match in re.finditer(r"(?im)^\s*>?\s*Message-ID:\s*(<[^<>\s]+>)", text):
@@ -646,6 +709,15 @@ _Q = r"(?:> ?)*"  # inside quoted levels too, like the library's QUOTED_MATCH_IN
 # "escribió", the library wants two; Gmail also wraps the line before the verb).
 # Each pattern has exactly one capturing group: the library joins them and uses findall.
 EXTRA_PATTERNS: dict[str, dict[str, list[str]]] = {
+    "en": {
+        # "-----Original Message-----" in the other languages' clients (Outlook, Samsung).
+        "from_header": [
+            r"(^-{5,}\s?(?:Ursprüngliche Nachricht|Originalnachricht|Mensaje original"
+            r"|Message d'origine|Messaggio originale|Oorspronkelijk bericht|Orijinal Mesaj"
+            r"|Özgün İleti|Özgün ileti|Wiadomość oryginalna|Исходное сообщение"
+            r"|Пересылаемое сообщение|الرسالة الأصلية|الرسالة الاصلية)\s?-{5,}\s*$)"
+        ],
+    },
     "es": {
         "wrote_header": [rf"^({_Q}El\s[^\n]{{0,300}}(?:\n{_Q}[^\n]{{0,200}})?\sescribi[oó]:)$"],
     },
@@ -980,11 +1052,11 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
         return parsed
     if max_bytes is not None and len(raw) > max_bytes:
         parsed.refusal = (
-            f"message is {_megabytes(len(raw))}, over the {_megabytes(max_bytes)} limit "
+            f"message is {human_size(len(raw))}, over the {human_size(max_bytes)} limit "
             "(INBOUND_MAX_MESSAGE_BYTES)"
         )
         return parsed
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    msg = email.message_from_bytes(raw, policy=_POLICY)
     if not msg.keys():
         if _looks_binary(raw):
             parsed.refusal = f"not an email: {len(raw):,} bytes of binary data with no headers"
@@ -1061,11 +1133,15 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
         parsed.split = ReplySplit(reply=parsed.text.strip(), style="plain")
     else:
         parsed.split = split_reply(parsed.text, subject=parsed.subject)
+    warnings[:] = list(dict.fromkeys(warnings))
     return parsed
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB"
+def human_size(size: int) -> str:
+    """5.2 MB, 4.9 KB: sizes in one-line messages."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    return f"{size / 1024:.1f} KB"
 
 
 __all__ = [
@@ -1079,6 +1155,7 @@ __all__ = [
     "guess_language",
     "header_text",
     "html_to_text",
+    "human_size",
     "parse_email",
     "safe_filename",
     "sanitize_html",

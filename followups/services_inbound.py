@@ -39,7 +39,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from crm.roles import COORDINATOR, person
-from followups.inbound import Label, ParsedEmail, guess_language, parse_email
+from followups.inbound import Label, ParsedEmail, guess_language, human_size, parse_email
 from followups.models import (
     Attachment,
     Direction,
@@ -201,8 +201,8 @@ def inbound_process(*, raw_email: RawEmail, raw: bytes) -> InboundResult:
     base: dict[str, Any] = {"raw_email_id": raw_email.pk}
     if raw_email.size > limit:
         detail = (
-            f"refused: message is {raw_email.size / 1_048_576:.1f} MB, over the "
-            f"{limit / 1_048_576:.1f} MB limit (INBOUND_MAX_MESSAGE_BYTES); "
+            f"refused: message is {human_size(raw_email.size)}, over the "
+            f"{human_size(limit)} limit (INBOUND_MAX_MESSAGE_BYTES); "
             f"raw kept as raw email #{raw_email.pk}"
             + (" (its start only)" if raw_email.truncated else "")
         )
@@ -465,8 +465,8 @@ def _store_attachments(message: Message, parsed: ParsedEmail) -> list[str]:
         name = attachment.original_filename or attachment.filename
         if attachment.size > biggest:
             skipped.append(
-                f"Attachment {name!r} ({attachment.size / 1_048_576:.1f} MB) is over the "
-                f"{biggest / 1_048_576:.1f} MB limit: it is only in the raw message."
+                f"Attachment {name!r} ({human_size(attachment.size)}) is over the "
+                f"{human_size(biggest)} limit: it is only in the raw message."
             )
             continue
         if stored >= most:
