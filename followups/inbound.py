@@ -117,6 +117,8 @@ class ParsedEmail:
     label: str = Label.REPLY
     label_reason: str = ""
     dsn: DeliveryReport | None = None
+    # The receiving mail server (X-Spam-Flag / X-Spam-Status) or the ESP called it spam.
+    spam: bool = False
     warnings: list[str] = field(default_factory=list)
     # Not empty: the input is not an email we can store (the caller refuses it).
     refusal: str = ""
@@ -1088,6 +1090,10 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
     ]
     parsed.subject = header_text(msg.get("Subject"), warnings)[:300]
     parsed.date = _date(msg.get("Date"), warnings)
+    parsed.spam = any(
+        str(msg.get(name, "")).strip().lower().startswith("yes")
+        for name in ("X-Spam-Flag", "X-Spam-Status")
+    )
     parsed.content_language = header_text(
         msg.get("Content-Language") or msg.get("Accept-Language")
     )[:35]

@@ -123,10 +123,12 @@ def inbound_receive(
     if (raw is None) == (anymail_message is None):
         raise ValueError("Pass exactly one of raw= or anymail_message=.")
     received_at = received_at or timezone.now()
+    spam = False
     if anymail_message is not None:
         raw = _anymail_bytes(anymail_message)
         envelope_sender = envelope_sender or str(anymail_message.envelope_sender or "")
         envelope_recipient = envelope_recipient or str(anymail_message.envelope_recipient or "")
+        spam = bool(getattr(anymail_message, "spam_detected", False))
     assert raw is not None
     raw_email = raw_email_keep(
         raw=raw,
@@ -137,7 +139,7 @@ def inbound_receive(
         size=size if size is not None else len(raw),
         truncated=truncated,
     )
-    return inbound_process(raw_email=raw_email, raw=raw)
+    return inbound_process(raw_email=raw_email, raw=raw, spam=spam)
 
 
 def _anymail_bytes(message: Any) -> bytes:
@@ -195,8 +197,9 @@ def _finish(raw_email: RawEmail, status: str, detail: str) -> None:
     )
 
 
-def inbound_process(*, raw_email: RawEmail, raw: bytes) -> InboundResult:
-    """Parse, match, store and act on a kept raw email (also used to re-run one)."""
+def inbound_process(*, raw_email: RawEmail, raw: bytes, spam: bool = False) -> InboundResult:
+    """Parse, match, store and act on a kept raw email (also used to re-run one).
+    `spam`: the ESP flagged it (the pipe reads the mail server's X-Spam-* headers)."""
     limit = settings.INBOUND_MAX_MESSAGE_BYTES
     base: dict[str, Any] = {"raw_email_id": raw_email.pk}
     if raw_email.size > limit:
@@ -213,6 +216,7 @@ def inbound_process(*, raw_email: RawEmail, raw: bytes) -> InboundResult:
     except Exception as exc:  # a parser bug must not lose the message: it is kept
         log.exception("Inbound raw email %d could not be parsed.", raw_email.pk)
         return _failed(raw_email, f"could not read it ({type(exc).__name__}: {exc})")
+    parsed.spam = parsed.spam or spam
     if parsed.refusal:
         detail = f"refused: {parsed.refusal}; raw kept as raw email #{raw_email.pk}"
         _finish(raw_email, RawStatus.REFUSED, detail)
@@ -349,9 +353,11 @@ def _match(parsed: ParsedEmail, envelope_recipient: str) -> _Match:
         if journey is not None:
             return _Match(journey=journey, matched_by=MatchedBy.SENDER)
 
-    # 5. A stranger writing to the inquiries address: a new inquiry.
+    # 5. A stranger writing to the inquiries address: a new inquiry. Not for spam: its
+    # sender is usually forged, and our acknowledgment would be backscatter.
     to_inquiries = settings.INQUIRY_ADDRESS in recipients
-    if to_inquiries and patient is None and parsed.from_email and parsed.label == Label.REPLY:
+    stranger = patient is None and bool(parsed.from_email) and parsed.label == Label.REPLY
+    if to_inquiries and stranger and not parsed.spam:
         return _Match(inquiry=True, recipient=settings.INQUIRY_ADDRESS)
 
     if patient is not None:
@@ -360,6 +366,8 @@ def _match(parsed: ParsedEmail, envelope_recipient: str) -> _Match:
         reason = "No sender address and no reply token or thread of ours"
     elif parsed.label != Label.REPLY:
         reason = f"An unmatched {InboundLabel(parsed.label).label.lower()}"
+    elif parsed.spam:
+        reason = "Marked as spam by the mail server or the ESP"
     elif to_inquiries:
         reason = "New sender to the inquiries address"
     else:

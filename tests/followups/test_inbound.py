@@ -409,6 +409,17 @@ def test_an_email_to_the_inquiry_address_from_a_stranger_opens_an_inquiry(
     assert list(replies_waiting_for(None)) == []  # nobody signed in sees nothing
 
 
+def test_spam_to_the_inquiry_address_opens_no_inquiry(procedure: Procedure) -> None:
+    raw = mail("13-new-inquiry.eml").replace(
+        b"Subject: Informazioni",
+        b"X-Spam-Flag: YES\nX-Spam-Status: Yes, score=9.1\nSubject: Informazioni",
+    )
+    result = inbound_receive(raw=raw, source="test")
+    assert result.outcome == "triage"
+    assert TriageItem.objects.get(pk=result.triage_item_id).reason.startswith("Marked as spam")
+    assert not Patient.objects.exists()
+
+
 def test_without_a_procedure_an_inquiry_waits_in_triage(db: None) -> None:
     result = inbound_receive(raw=mail("13-new-inquiry.eml"), source="test")
     assert result.outcome == "triage"
