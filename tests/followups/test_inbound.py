@@ -997,3 +997,32 @@ def test_lost_journeys_still_receive_replies(procedure: Procedure, coordinator: 
     assert Journey.objects.get(pk=journey.pk).outcome == Outcome.LOST
     assert list(replies_waiting_for(coordinator)) == [journey]
     assert ScheduledMessage.objects.filter(journey=journey, status=Status.PENDING).count() == 0
+
+
+def test_each_person_keeps_their_own_notification_preference(
+    client: Client, coordinator: User, other_coordinator: User, manager: User
+) -> None:
+    NotificationPreference.objects.create(user=other_coordinator, notify_on_reply=True)
+    client.force_login(coordinator)
+    listing = client.get("/admin/followups/notificationpreference/")
+    assert listing.status_code == 200 and "omar" not in listing.content.decode()
+    added = client.post("/admin/followups/notificationpreference/add/", {"notify_on_reply": "on"})
+    assert added.status_code == 302
+    mine = NotificationPreference.objects.get(user=coordinator)
+    assert mine.notify_on_reply
+    theirs = NotificationPreference.objects.get(user=other_coordinator)
+    assert client.get(
+        f"/admin/followups/notificationpreference/{theirs.pk}/change/"
+    ).status_code in {302, 403, 404}
+    client.force_login(manager)
+    assert "omar" in client.get("/admin/followups/notificationpreference/").content.decode()
+
+
+def test_the_triage_admin_pages_render(client: Client, coordinator: User, db: None) -> None:
+    result = inbound_receive(raw=mail("15-html-only.eml"), source="test")
+    client.force_login(coordinator)
+    assert client.get("/admin/followups/triageitem/").status_code == 200
+    page = client.get(f"/admin/followups/triageitem/{result.triage_item_id}/change/")
+    assert page.status_code == 200 and "Attach or create inquiry" in page.content.decode()
+    raw = client.get(f"/admin/followups/rawemail/{result.raw_email_id}/download/")
+    assert raw.status_code == 200 and raw["Content-Type"] == "application/octet-stream"
