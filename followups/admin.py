@@ -29,6 +29,7 @@ from followups.models import (
     MessageTemplate,
     NotificationPreference,
     RawEmail,
+    RawStatus,
     ScheduledMessage,
     TriageItem,
     TriageStatus,
@@ -520,6 +521,29 @@ class RawEmailAdmin(admin.ModelAdmin):
     search_fields = ["=id", "sha256", "envelope_sender", "envelope_recipient", "detail"]
     date_hierarchy = "received_at"
     readonly_fields = [*(f.name for f in RawEmail._meta.fields), "download"]
+    actions = ["process_again"]
+
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        from crm.roles import is_manager
+
+        return is_manager(request.user)
+
+    @admin.action(
+        description="Process again (after a fix or a settings change)", permissions=["process"]
+    )
+    def process_again(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
+        from followups.services_inbound import inbound_process
+
+        for raw_email in queryset.exclude(status__in=[RawStatus.STORED, RawStatus.DUPLICATE]):
+            if raw_email.truncated:
+                self.message_user(
+                    request, f"#{raw_email.pk}: only its start was kept.", messages.WARNING
+                )
+                continue
+            with raw_email.file.open("rb") as handle:
+                result = inbound_process(raw_email=raw_email, raw=handle.read())
+            level = messages.SUCCESS if result.accepted else messages.WARNING
+            self.message_user(request, f"#{raw_email.pk}: {result.detail}", level)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

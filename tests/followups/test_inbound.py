@@ -1026,3 +1026,25 @@ def test_the_triage_admin_pages_render(client: Client, coordinator: User, db: No
     assert page.status_code == 200 and "Attach or create inquiry" in page.content.decode()
     raw = client.get(f"/admin/followups/rawemail/{result.raw_email_id}/download/")
     assert raw.status_code == 200 and raw["Content-Type"] == "application/octet-stream"
+
+
+def test_a_manager_processes_a_failed_email_again(
+    client: Client, monkeypatch: Any, manager: User, procedure: Procedure
+) -> None:
+    journey = open_journey("emily.carter@example.co.uk", procedure=procedure)
+    raw = mail("01-gmail-en-top-posted.eml", journey=journey)
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            "followups.services_inbound.parse_email",
+            lambda raw: (_ for _ in ()).throw(RuntimeError("parser bug")),
+        )
+        failed = inbound_receive(raw=raw, source="test")
+    assert failed.outcome == "failed"
+    client.force_login(manager)
+    response = client.post(
+        "/admin/followups/rawemail/",
+        {"action": "process_again", "_selected_action": [failed.raw_email_id]},
+    )
+    assert response.status_code == 302
+    assert RawEmail.objects.get(pk=failed.raw_email_id).status == RawStatus.STORED
+    assert Message.objects.get(direction=Direction.IN).journey_id == journey.pk
