@@ -26,7 +26,7 @@ from followups.tokens import reply_address, survey_token, unsubscribe_token
 if TYPE_CHECKING:
     import datetime as dt
 
-    from followups.models import MessageTemplate, ScheduledMessage
+    from followups.models import Message, MessageTemplate, ScheduledMessage
     from journeys.models import Journey
 
 # The few words the layout adds, in the patient's language (English is the fallback).
@@ -207,3 +207,34 @@ def preview(*, subject: str, text: str, html: str) -> Rendered:
         text=render_to_string("emails/layout.txt", layout),
         html=render_to_string("emails/layout.html", layout),
     )
+
+
+def reply_notice(*, message: Message, to: str) -> EmailMultiAlternatives:
+    """To a coordinator: a patient wrote on a journey. It names the patient and links to
+    the journey, and leaves the patient's words (health data) in the CRM."""
+    journey = message.journey
+    context = {
+        "message": message,
+        "journey": journey,
+        "patient": journey.patient,
+        "company": company_context(),
+        "url": f"{settings.SITE_URL}{reverse('admin:journeys_journey_change', args=[journey.pk])}",
+        "message_url": f"{settings.SITE_URL}"
+        f"{reverse('admin:followups_message_change', args=[message.pk])}",
+    }
+    subject = " ".join(render_to_string("emails/reply-notice-subject.html", context).split())
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reply-notice-body-text.html", context),
+        from_email=from_address(),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(
+        render_to_string("emails/reply-notice-body-html.html", context), "text/html"
+    )
+    return email
+
+
+def deliver_notice(email: EmailMultiAlternatives) -> None:
+    email.send(using="default")
