@@ -41,6 +41,7 @@ if __name__ == "__main__":
             # Production-like: DEBUG off (no query log), a throwaway key.
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+            "ANYMAIL_WEBHOOK_SECRET": "bench:bench-only",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",
         }
