@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from crm.roles import person
 from followups import emails
 from followups.models import (
     REVIVABLE_REASONS,
@@ -56,8 +57,7 @@ from followups.selectors import template_for
 from followups.templating import Rendered, clean_subject
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from crm.roles import Actor
     from journeys.models import Journey, JourneyEvent
 
 log = logging.getLogger(__name__)
@@ -739,7 +739,7 @@ def _after_failure(
 def message_send_one_off(
     *,
     journey_id: int,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     subject: str = "",
     text: str = "",
     template_key: str | None = None,
@@ -788,7 +788,7 @@ def message_send_one_off(
             )
         ) from exc
     sent_at = _now(now)
-    human = actor if actor is not None and actor.is_authenticated else None
+    human = person(actor)
     with transaction.atomic():
         message = _record(
             outgoing, journey_id=journey.pk, scheduled_id=None, sent_at=sent_at, sent_by=human
@@ -837,7 +837,7 @@ _TIMESTAMP_FOR_EVENT = {
 }
 
 
-def _apply_event(message: Message, event: MessageEvent) -> None:
+def _apply_event(message: Message, event: MessageEvent, *, soft_bounce: bool = False) -> None:
     fields: list[str] = []
     new_status = _STATUS_FOR_EVENT.get(event.event_type)
     if new_status is not None and _RANK[new_status] > _RANK.get(MessageStatus(message.status), 0):
@@ -854,8 +854,10 @@ def _apply_event(message: Message, event: MessageEvent) -> None:
     recipient = (event.recipient or message.to_email).lower()
     if message.direction != Direction.OUT or recipient != patient.email.lower():
         return  # the patient's address changed since: the old one's fate is not news
-    if event.event_type in {"bounced", "complained"} or (
-        event.event_type == "rejected" and event.reject_reason in _UNDELIVERABLE_REJECTS
+    if (
+        (event.event_type == "bounced" and not soft_bounce)
+        or event.event_type == "complained"
+        or (event.event_type == "rejected" and event.reject_reason in _UNDELIVERABLE_REJECTS)
     ):
         detail = event.reject_reason or event.description or ""
         patient_mark_undeliverable(
@@ -865,6 +867,13 @@ def _apply_event(message: Message, event: MessageEvent) -> None:
         )
     elif event.event_type == "unsubscribed":
         patient_opt_out_marketing(patient_id=patient.pk, at=event.occurred_at)
+
+
+def _is_soft_bounce(event: Any) -> bool:
+    """Anymail reports some ESPs' soft bounces (Postmark's "SoftBounce") as "bounced"; a
+    full mailbox must not mark an address undeliverable."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    return raw.get("Type") in {"SoftBounce", "Transient", "DnsError"}
 
 
 def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
@@ -904,7 +913,7 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
         except IntegrityError:
             return None
         if message is not None:
-            _apply_event(message, row)
+            _apply_event(message, row, soft_bounce=_is_soft_bounce(event))
         else:
             log.info("Tracking event %s for an unknown message: kept as orphan.", row.event_type)
     return row

@@ -149,8 +149,11 @@ def source_errors(source: str, context: dict[str, Any], *, autoescape: bool) -> 
         info = getattr(exc, "template_debug", None) or {}
         return [f"Line {info.get('line', '?')}: {exc}"]
     checker = _Checker(context)
-    checker.nodelist(template.nodelist, frozenset())
+    # True, False and None are names every Django context defines.
+    checker.nodelist(template.nodelist, frozenset({"True", "False", "None"}))
     problems = sorted(set(checker.problems))
+    if problems:
+        return [f"Line {line}: {message}" for line, message in problems]
     try:
         output = template.render(Context(context, autoescape=autoescape))
     except Exception as exc:  # noqa: BLE001 - any render failure is reported to the editor
