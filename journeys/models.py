@@ -97,6 +97,28 @@ class Journey(models.Model):
             models.Index(fields=["coordinator", "outcome", "stage"]),
             models.Index(fields=["inquiry_received_at"]),
             models.Index(fields=["clinic", "outcome"]),
+            # The dashboard's reads (crm/dashboard/selectors.py). Partial on active journeys:
+            # closed ones pile up for years and no dashboard list shows them.
+            models.Index(
+                fields=["inquiry_received_at"],
+                condition=Q(outcome="active", stage="inquiry", first_response_at__isnull=True),
+                name="journey_unanswered",
+            ),
+            models.Index(
+                fields=["coordinator", "stage", "stage_entered_at"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_stage",
+            ),
+            models.Index(
+                fields=["planned_arrival"],
+                condition=Q(outcome="active"),
+                name="journey_active_arrival",
+            ),
+            models.Index(
+                fields=["planned_procedure"],
+                condition=Q(outcome="active"),
+                name="journey_active_procedure",
+            ),
         ]
         ordering = ["-stage_entered_at"]
 

@@ -5,10 +5,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from crm.models import Patient
+from crm.roles import Actor, has_dashboard_role, is_manager
 from journeys.models import TRANSITION_KINDS, Journey, JourneyEvent, Outcome
 
 if TYPE_CHECKING:
-    from crm.models import Patient, Procedure
+    from crm.models import Procedure
+
+
+def journeys_visible_to(user: Actor) -> QuerySet[Journey]:
+    """The journeys a member of staff may see: the one access rule every dashboard view and
+    API view starts from, so a typed-in URL is refused the same way a hidden link is.
+
+    Managers (and superusers) see every journey. Coordinators see the journeys assigned to
+    them and the unassigned ones (so they can pick up new inquiries). Anyone else sees none.
+    """
+    journeys = Journey.objects.all()
+    if user is None or not has_dashboard_role(user):
+        return journeys.none()
+    if is_manager(user):
+        return journeys
+    return journeys.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+
+
+def patients_visible_to(user: Actor) -> QuerySet[Patient]:
+    """Patients with at least one journey the user may see (see journeys_visible_to)."""
+    patients = Patient.objects.all()
+    if user is None or not has_dashboard_role(user):
+        return patients.none()
+    if is_manager(user):
+        return patients
+    return patients.filter(Exists(journeys_visible_to(user).filter(patient_id=OuterRef("pk"))))
 
 
 def journey_has_active(*, patient: Patient, procedure: Procedure) -> bool:
