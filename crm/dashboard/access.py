@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from urllib.parse import unquote
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,7 @@ def timezone_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> 
     not a real IANA zone); the project's TIME_ZONE otherwise."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        name = request.COOKIES.get(TZ_COOKIE, "")
+        name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
         zone = None
         if name and len(name) < 64:
             try:

@@ -35,7 +35,7 @@ from django.utils import timezone
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
 from followups.models import Direction, Message, MessageStatus, ScheduledMessage, Status
-from journeys.models import STAGE_ORDER, Journey, JourneyEvent, Outcome, Stage
+from journeys.models import STAGE_ORDER, EventKind, Journey, JourneyEvent, Outcome, Stage
 from journeys.selectors import journeys_visible_to, patients_visible_to
 
 # How many rows a My day section shows; the total beside it says how many there are.
@@ -444,6 +444,19 @@ def journey_timeline(journey: Journey) -> list[TimelineItem]:
         .select_related("by")
         .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]
     )
+    assignee_ids = {
+        e.data.get("coordinator_id") for e in events if e.kind == EventKind.ASSIGNED
+    } - {None}
+    if assignee_ids:
+        names = {
+            user.pk: user.get_full_name() or user.username
+            for user in User.objects.filter(pk__in=assignee_ids).only(
+                "first_name", "last_name", "username"
+            )
+        }
+        for event in events:
+            if event.kind == EventKind.ASSIGNED:
+                event.assignee = names.get(event.data.get("coordinator_id"), "")  # type: ignore[attr-defined]
     items = [TimelineItem(at=e.created_at, kind="event", obj=e) for e in events]
     items += [TimelineItem(at=i.occurred_at, kind="interaction", obj=i) for i in interactions]
     threads: dict[str, list[Message]] = {}

@@ -67,3 +67,9 @@ def get_item(mapping: dict[str, object], key: str) -> object:
 @register.simple_tag(takes_context=True)
 def active_zone(context: template.Context) -> str:
     return timezone.get_current_timezone_name()
+
+
+@register.filter
+def humanize_key(value: str) -> str:
+    """A template or rule key as words: "inquiry_info_pack" -> "Inquiry info pack"."""
+    return (value or "").replace("_", " ").replace("-", " ").capitalize()

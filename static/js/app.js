@@ -7,7 +7,7 @@
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) {
-      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+      document.cookie = "tz=" + zone.replace(/[^A-Za-z0-9/_+-]/g, "") + "; path=/; max-age=31536000; SameSite=Lax";
     }
   } catch (e) { /* an old browser: the server's zone is used */ }
 
