@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-from urllib.parse import unquote
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
