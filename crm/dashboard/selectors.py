@@ -39,9 +39,9 @@ from journeys.models import STAGE_ORDER, EventKind, Journey, JourneyEvent, Outco
 from journeys.selectors import journeys_visible_to, patients_visible_to
 
 # How many rows a My day section shows; the total beside it says how many there are.
-SECTION_LIMIT = 50
+SECTION_LIMIT = 25
 # Cards per board column page ("Show more" loads the next page).
-BOARD_PAGE = 20
+BOARD_PAGE = 15
 # A booked patient we have not heard from for this long needs a call.
 QUIET_AFTER = dt.timedelta(days=7)
 # Booked patients arriving within this many days get a logistics check.
