@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -88,9 +87,8 @@ def seed(size: int) -> None:
     subprocess.run([*manage, "demo_setup"], env=env, check=True, cwd=BASE_DIR)
     have = patients_in(size) or 0
     if have < size:
-        subprocess.run(
-            [*manage, "seed_demo", "--patients", str(size - have)], env=env, check=True, cwd=BASE_DIR
-        )
+        seed_more = [*manage, "seed_demo", "--patients", str(size - have)]
+        subprocess.run(seed_more, env=env, check=True, cwd=BASE_DIR)
     with psycopg.connect(f"{PG}/{database(size)}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     print(f"  seeded {database(size)} in {time.perf_counter() - started:.0f} s", flush=True)
@@ -141,7 +139,7 @@ def measure(size: int, requests: int) -> None:
         pages = {
             "my day": lambda _n: "/",
             "board": lambda _n: "/board/",
-            "patient": lambda n: f"/journeys/{journey_ids[n % len(journey_ids)]}/",
+            "patient": lambda n, ids=journey_ids: f"/journeys/{ids[n % len(ids)]}/",
         }
         for name, url_for in pages.items():
             for n in range(5):  # warm the connection, caches and template loaders

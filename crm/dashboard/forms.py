@@ -12,8 +12,15 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from crm.dashboard.rendering import RENDERER
 from crm.models import InteractionDirection, InteractionKind, PatientSource, Procedure
 from journeys.models import LostReason
+
+
+class DashboardForm(forms.Form):
+    # Inputs and selects written straight to HTML (crm/dashboard/rendering.py): the patient
+    # page renders five forms on every view.
+    default_renderer = RENDERER
 
 
 class DateInput(forms.DateInput):
@@ -23,7 +30,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(DashboardForm):
     """Free text, or a template in the patient's language (then subject and text are
     ignored)."""
 
@@ -56,7 +63,7 @@ LOGGABLE_KINDS = [
 ]
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(DashboardForm):
     kind = forms.ChoiceField(choices=LOGGABLE_KINDS)
     direction = forms.ChoiceField(
         choices=[
@@ -93,7 +100,7 @@ class InteractionForm(forms.Form):
         return data
 
 
-class DatesForm(forms.Form):
+class DatesForm(DashboardForm):
     planned_arrival = forms.DateField(required=False, widget=DateInput(), label="Arrival")
     planned_procedure = forms.DateField(required=False, widget=DateInput(), label="Procedure")
     planned_departure = forms.DateField(required=False, widget=DateInput(), label="Departure")
@@ -114,7 +121,7 @@ class DatesForm(forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
+class CloseForm(DashboardForm):
     """Mark lost (with a lost reason) or postponed (with a reason and a date)."""
 
     target = forms.ChoiceField(choices=[("lost", "Lost"), ("postponed", "Postponed")])
@@ -141,7 +148,7 @@ class CloseForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(DashboardForm):
     """A move from the board or the journey page, checked again by journey_move."""
 
     target = forms.CharField(max_length=16)
@@ -151,7 +158,7 @@ class MoveForm(forms.Form):
     postponed_until = forms.DateField(required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(DashboardForm):
     coordinator = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
     )
@@ -169,7 +176,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(DashboardForm):
     """A new inquiry: the patient (new, or found by email) and the journey."""
 
     full_name = forms.CharField(max_length=200, label="Full name")

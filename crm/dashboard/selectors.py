@@ -16,20 +16,21 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
-    F,
+    Exists,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
@@ -50,6 +51,8 @@ ARRIVING_SOON_DAYS = 7
 FIRST_RESPONSE_DUE = dt.timedelta(hours=24)
 # Delivery problems older than this have been dealt with or never will be.
 PROBLEM_WINDOW = dt.timedelta(days=14)
+# Upcoming check-ins listed on the patient page (the total says how many more).
+CHECKIN_LIMIT = 10
 # Timeline rows read per source (events, emails, interactions).
 TIMELINE_LIMIT = 100
 
@@ -61,6 +64,11 @@ BAD_DELIVERY = [
 ]
 
 
+# Totals are counted up to this many ("1000+"): counting every row of a big list would make
+# the page cost grow with the database, and nobody reads past a thousand.
+COUNT_CAP = 1000
+
+
 @dataclass
 class Section:
     rows: list[Any]
@@ -70,10 +78,32 @@ class Section:
     def more(self) -> int:
         return max(0, self.total - len(self.rows))
 
+    @property
+    def capped(self) -> bool:
+        return self.total >= COUNT_CAP
+
+
+def capped_count_sql(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[str, tuple[Any, ...]]:
+    """SQL counting at most `cap` rows of `queryset`: it stops reading at the cap."""
+    sql, params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
+    # Django compiled `sql` and keeps its parameters apart: nothing user-typed is in it.
+    return f"SELECT COUNT(*) FROM ({sql}) capped", tuple(params)  # noqa: S608
+
+
+def page_ids(queryset: QuerySet[Any], limit: int) -> QuerySet[Any]:
+    """The ids of the first `limit` rows, as a subquery: PostgreSQL picks the page from the
+    bare table and its index first, then joins only those rows to patients, procedures and
+    clinics. (Joining first and sorting after is what a misjudged row estimate leads to.)"""
+    return queryset.values("pk")[:limit]
+
 
 def _section(queryset: QuerySet[Any], limit: int = SECTION_LIMIT) -> Section:
-    """One query: the first `limit` rows and, through a window count, the total."""
-    rows = list(queryset.annotate(_total=Window(Count("pk")))[:limit])
+    """One query: the first `limit` rows, and the total (up to COUNT_CAP) as an uncorrelated
+    subquery that PostgreSQL runs once. Only the rows shown are joined to their patient,
+    procedure and clinic; the total reads the bare (partial) index."""
+    sql, params = capped_count_sql(queryset)
+    total_sql = RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - compiled above
+    rows = list(queryset.filter(pk__in=page_ids(queryset, limit)).annotate(_total=total_sql))
     total = rows[0]._total if rows else 0
     return Section(rows=rows, total=total)
 
@@ -115,7 +145,8 @@ def inbox_unmatched(user: Actor) -> Section:
 class MyDay:
     unanswered: Section
     replies: Section
-    at_risk: Section
+    arriving: Section
+    quiet: Section
     failed: Section
     bounced: Section
     today: Section
@@ -138,36 +169,34 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         )
     )
 
-    # "Booked is not booked": a quiet patient or an arrival close enough that travel,
-    # transfer and hotel must be confirmed. Heard from = the last inbound interaction or
-    # email; the booking itself counts as contact.
-    last_in_interaction = Subquery(
-        Interaction.objects.filter(
-            journey_id=OuterRef("pk"), direction=InteractionDirection.INBOUND
-        )
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1],
-        output_field=DateTimeField(),
-    )
-    last_in_email = Subquery(
-        Message.objects.filter(journey_id=OuterRef("pk"), direction=Direction.IN)
-        .order_by("-sent_at")
-        .values("sent_at")[:1],
-        output_field=DateTimeField(),
-    )
+    # "Booked is not booked": a booked patient arriving soon (confirm travel, transfer and
+    # hotel), or one we have not heard from for a week (no inbound call, message or email;
+    # the booking itself counts as contact). Two lists, so each walks its own index and
+    # stops at the page size instead of testing every booked journey.
+    booked = active.filter(stage=Stage.BOOKED)
     soon = today + dt.timedelta(days=ARRIVING_SOON_DAYS)
-    at_risk = _section(
+    arriving = _section(
         _cards(
-            active.filter(stage=Stage.BOOKED)
-            .annotate(
-                heard_at=Greatest(
-                    F("stage_entered_at"),
-                    Coalesce(last_in_interaction, F("stage_entered_at")),
-                    Coalesce(last_in_email, F("stage_entered_at")),
-                )
-            )
-            .filter(Q(heard_at__lt=now - QUIET_AFTER) | Q(planned_arrival__range=(today, soon)))
-            .order_by(F("planned_arrival").asc(nulls_last=True), "heard_at", "pk")
+            booked.filter(planned_arrival__range=(today, soon)).order_by("planned_arrival", "pk")
+        )
+    )
+    quiet_since = now - QUIET_AFTER
+    heard_lately = Exists(
+        Interaction.objects.filter(
+            journey_id=OuterRef("pk"),
+            direction=InteractionDirection.INBOUND,
+            occurred_at__gte=quiet_since,
+        )
+    ) | Exists(
+        Message.objects.filter(
+            journey_id=OuterRef("pk"), direction=Direction.IN, sent_at__gte=quiet_since
+        )
+    )
+    quiet = _section(
+        _cards(
+            booked.filter(stage_entered_at__lt=quiet_since)
+            .exclude(heard_lately)
+            .order_by("stage_entered_at", "pk")
         )
     )
 
@@ -199,7 +228,8 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
     return MyDay(
         unanswered=unanswered,
         replies=replies_waiting_for(user),
-        at_risk=at_risk,
+        arriving=arriving,
+        quiet=quiet,
         failed=failed,
         bounced=bounced,
         today=today_rows,
@@ -265,15 +295,18 @@ class Column:
 
 
 def board_counts(user: Actor, filters: BoardFilters) -> dict[str, int]:
-    rows = (
-        filters.apply(journeys_visible_to(user).filter(outcome=Outcome.ACTIVE), user)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"))
-    )
-    counts = dict.fromkeys(STAGE_ORDER, 0)
-    counts.update({row["stage"]: row["n"] for row in rows})
-    return counts
+    """Journeys per column, each counted up to COUNT_CAP, in one query."""
+    base = filters.apply(journeys_visible_to(user).filter(outcome=Outcome.ACTIVE), user)
+    parts: list[str] = []
+    params: list[Any] = []
+    for stage in STAGE_ORDER:
+        sql, stage_params = capped_count_sql(base.filter(stage=stage))
+        parts.append(f"({sql})")
+        params.extend(stage_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(STAGE_ORDER, row or [0] * len(STAGE_ORDER), strict=True))
 
 
 def _cursor(journey: Journey) -> str:
@@ -310,10 +343,11 @@ def board_column_page(
         journeys = journeys.filter(
             Q(stage_entered_at__gt=when) | Q(stage_entered_at=when, pk__gt=pk)
         )
+    ordered = journeys.order_by("stage_entered_at", "pk")
     cards: list[Journey] = list(
-        _cards(journeys)
-        .annotate(next_checkin=next_checkin_subquery())
-        .order_by("stage_entered_at", "pk")[: BOARD_PAGE + 1]
+        _cards(ordered.filter(pk__in=page_ids(ordered, BOARD_PAGE + 1))).annotate(
+            next_checkin=next_checkin_subquery()
+        )
     )
     more = len(cards) > BOARD_PAGE
     cards = cards[:BOARD_PAGE]
@@ -477,14 +511,15 @@ def journey_timeline(journey: Journey) -> list[TimelineItem]:
     return items
 
 
-def journey_checkins(journey: Journey) -> list[ScheduledMessage]:
-    """The journey's upcoming automated messages (pending or about to go)."""
-    return list(
+def journey_checkins(journey: Journey) -> Section:
+    """The journey's upcoming automated messages (pending or about to go), soonest first."""
+    return _section(
         ScheduledMessage.objects.filter(
             journey=journey, status__in=[Status.PENDING, Status.CLAIMED]
         )
         .select_related("rule")
-        .order_by("due_at", "pk")[:50]
+        .order_by("due_at", "pk"),
+        limit=CHECKIN_LIMIT,
     )
 
 

@@ -19,9 +19,5 @@ urlpatterns = [
     path("journeys/<int:journey_id>/move/", views.journey_move_view, name="journey_move"),
     path("journeys/<int:journey_id>/close/", views.journey_close, name="journey_close"),
     path("journeys/<int:journey_id>/assign/", views.journey_assign_view, name="journey_assign"),
-    path(
-        "journeys/<int:journey_id>/checkins/<int:checkin_id>/<slug:action>/",
-        views.checkin_action,
-        name="checkin_action",
-    ),
+    path("journeys/<int:journey_id>/checkins/", views.checkin_action, name="checkins"),
 ]

@@ -34,6 +34,7 @@ from crm.dashboard.forms import (
 from crm.models import Patient, PatientSource
 from crm.roles import is_manager
 from crm.services import interaction_log, patient_create
+from crm.templatetags.dashboard import count_label
 from followups.models import ScheduledMessage, Status
 from followups.services import FollowupError, messages_cancel, messages_send_now
 from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
@@ -66,7 +67,11 @@ def _visible_journey(request: HttpRequest, journey_id: int) -> Journey:
 @staff_required
 def my_day(request: HttpRequest) -> HttpResponse:
     day = selectors.my_day(request.user)
-    return render(request, "dashboard/my_day.html", {"day": day, "now": timezone.now()})
+    return render(
+        request,
+        "dashboard/my_day.html",
+        {"day": day, "now": timezone.now(), "arriving_days": selectors.ARRIVING_SOON_DAYS},
+    )
 
 
 # --- The board --------------------------------------------------------------------------
@@ -192,7 +197,7 @@ def board_move(request: HttpRequest) -> JsonResponse:
             "stage": journey.stage,
             "outcome": journey.outcome,
             "card": card_html,
-            "counts": counts,
+            "counts": {stage: count_label(n) for stage, n in counts.items()},
             "message": f"{journey.patient.full_name}: {_state_label(journey)}.",
         }
     )
@@ -420,14 +425,14 @@ CHECKIN_ACTIONS = ("send", "skip", "cancel")
 
 @require_POST
 @staff_required
-def checkin_action(
-    request: HttpRequest, journey_id: int, checkin_id: int, action: str
-) -> HttpResponse:
+def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
     """Send now, skip this one, or cancel the rest of its series. htmx swaps the list."""
     journey = _visible_journey(request, journey_id)
-    if action not in CHECKIN_ACTIONS:
-        raise Http404("No such action.")
-    checkin = get_object_or_404(ScheduledMessage, pk=checkin_id, journey=journey)
+    action = request.POST.get("action", "")
+    checkin_id = request.POST.get("checkin", "")
+    if action not in CHECKIN_ACTIONS or not checkin_id.isdigit():
+        return HttpResponse("Unknown check-in action.", status=400)
+    checkin = get_object_or_404(ScheduledMessage, pk=int(checkin_id), journey=journey)
     if action == "send":
         done = messages_send_now(ids=[checkin.pk])
         note = "Sending now." if done else "That check-in is already on its way or done."

@@ -73,3 +73,11 @@ def active_zone(context: template.Context) -> str:
 def humanize_key(value: str) -> str:
     """A template or rule key as words: "inquiry_info_pack" -> "Inquiry info pack"."""
     return (value or "").replace("_", " ").replace("-", " ").capitalize()
+
+
+@register.filter
+def count_label(value: int) -> str:
+    """A count that stopped at the cap reads "1,000+"."""
+    from crm.dashboard.selectors import COUNT_CAP
+
+    return f"{COUNT_CAP:,}+" if value >= COUNT_CAP else f"{value:,}"
