@@ -14,11 +14,12 @@ unknown variables from the token they appear in (also inside {% if %}, {% for %}
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import Node, Variable, VariableNode
 from django.template.defaulttags import ForNode, IfNode, TemplateLiteral, WithNode
 
@@ -38,8 +39,16 @@ class Rendered:
     html: str
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    # Sends compile the same few dozen sources over and over; a compiled Template is
+    # immutable, so caching by source text is safe (an edited template is a new key).
+    return SEND_ENGINE.from_string(source)
+
+
 def _render(engine: Engine, source: str, context: dict[str, Any], *, autoescape: bool) -> str:
-    return engine.from_string(source).render(Context(context, autoescape=autoescape))
+    template = _compiled(source) if engine is SEND_ENGINE else engine.from_string(source)
+    return template.render(Context(context, autoescape=autoescape))
 
 
 def clean_subject(subject: str) -> str:

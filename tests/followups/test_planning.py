@@ -213,3 +213,27 @@ def test_an_undeliverable_address_gets_no_plan(procedure: Procedure, coordinator
     patient = make_patient(email_undeliverable_at=timezone.now())
     journey = journey_create(patient=patient, procedure=procedure, actor=coordinator)
     assert rows(journey) == []
+
+
+def test_seeding_twice_plans_once(procedure: Procedure, coordinator: User) -> None:
+    now = timezone.now()
+    journey = Journey.objects.create(
+        patient=make_patient(),
+        procedure=procedure,
+        clinic=procedure.clinic,
+        stage=Stage.BOOKED,
+        stage_entered_at=now - dt.timedelta(days=3),
+        inquiry_received_at=now - dt.timedelta(days=20),
+        planned_arrival=timezone.localdate() + dt.timedelta(days=40),
+    )
+    first = messages_plan_seeded(journey_ids=[journey.pk], now=now)
+    assert messages_plan_seeded(journey_ids=[journey.pk], now=now) == 0
+    assert ScheduledMessage.objects.filter(journey=journey).count() == first
+    # Weekly check-ins on days 7..35 after entry (the one on day 42 is after arrival), and
+    # the whole pre-arrival list; the confirmation was due at entry, three days ago: skipped.
+    assert sorted(set(keys(journey))) == [
+        "booked_reassurance",
+        "prearrival_1",
+        "prearrival_14",
+        "prearrival_3",
+    ]

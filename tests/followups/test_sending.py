@@ -264,8 +264,7 @@ def test_one_off_email_is_recorded_and_starts_the_response_clock(
     assert journey.first_response_at == message.sent_at
     assert message.sent_by == coordinator
     assert (
-        message.html
-        == "<p>Dear Anna,</p>\n\n"
+        message.html == "<p>Dear Anna,</p>\n\n"
         "<p>the doctor has seen your X-rays. &lt;b&gt;Good news&lt;/b&gt;.</p>"
     )
     assert outbox[0].reply_to == [message.reply_to]

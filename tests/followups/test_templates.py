@@ -101,3 +101,21 @@ def test_language_variant_and_english_fallback() -> None:
     assert template_for(key="inquiry_ack", language="de").language == "de"  # type: ignore[union-attr]
     assert template_for(key="inquiry_ack", language="fr").language == "en"  # type: ignore[union-attr]
     assert template_for(key="no_such_key", language="de") is None
+
+
+@pytest.mark.django_db
+def test_load_defaults_command_restores_and_overwrites() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    MessageTemplate.objects.filter(key="inquiry_ack", language="es").delete()
+    MessageTemplate.objects.filter(key="inquiry_ack", language="en").update(subject="Edited")
+    out = StringIO()
+    call_command("followups_load_defaults", stdout=out)
+    assert out.getvalue().strip() == "created 1, updated 0"
+    assert MessageTemplate.objects.get(key="inquiry_ack", language="en").subject == "Edited"
+    out = StringIO()
+    call_command("followups_load_defaults", "--overwrite", stdout=out)
+    assert out.getvalue().strip() == f"created 0, updated {3 * len(default_content.TEMPLATES)}"
+    assert MessageTemplate.objects.get(key="inquiry_ack", language="en").subject != "Edited"
