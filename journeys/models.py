@@ -104,6 +104,29 @@ class Journey(models.Model):
                 condition=Q(outcome="active", stage="inquiry", first_response_at__isnull=True),
                 name="journey_unanswered",
             ),
+            # A coordinator's lists are their own journeys plus the unassigned ones, each
+            # walked in order on its own index. "coordinator IS NULL" cannot give an index
+            # order the way "coordinator = 7" does, so the unassigned get partial indexes.
+            models.Index(
+                fields=["coordinator", "inquiry_received_at"],
+                condition=Q(outcome="active", stage="inquiry", first_response_at__isnull=True),
+                name="journey_unanswered_coord",
+            ),
+            models.Index(
+                fields=["inquiry_received_at"],
+                condition=Q(
+                    outcome="active",
+                    stage="inquiry",
+                    first_response_at__isnull=True,
+                    coordinator__isnull=True,
+                ),
+                name="journey_unanswered_unassigned",
+            ),
+            models.Index(
+                fields=["stage", "stage_entered_at"],
+                condition=Q(outcome="active", coordinator__isnull=True),
+                name="journey_active_unassigned",
+            ),
             models.Index(
                 fields=["coordinator", "stage", "stage_entered_at"],
                 condition=Q(outcome="active"),

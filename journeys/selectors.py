@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,19 +17,27 @@ if TYPE_CHECKING:
     from crm.models import Procedure
 
 
-def journeys_visible_to(user: Actor) -> QuerySet[Journey]:
-    """The journeys a member of staff may see: the one access rule every dashboard view and
-    API view starts from, so a typed-in URL is refused the same way a hidden link is.
+def journey_visibility(user: Actor) -> list[Q]:
+    """The access rule, as the parts whose union a member of staff may see.
 
     Managers (and superusers) see every journey. Coordinators see the journeys assigned to
-    them and the unassigned ones (so they can pick up new inquiries). Anyone else sees none.
+    them and the unassigned ones (so they can pick up new inquiries). Anyone else sees none
+    (no parts). Lists that page through a large set walk each part on its own index.
     """
-    journeys = Journey.objects.all()
     if user is None or not has_dashboard_role(user):
-        return journeys.none()
+        return []
     if is_manager(user):
-        return journeys
-    return journeys.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+        return [Q()]
+    return [Q(coordinator_id=user.pk), Q(coordinator__isnull=True)]
+
+
+def journeys_visible_to(user: Actor) -> QuerySet[Journey]:
+    """The journeys a member of staff may see: the one access rule every dashboard view and
+    API view starts from, so a typed-in URL is refused the same way a hidden link is."""
+    parts = journey_visibility(user)
+    if not parts:
+        return Journey.objects.none()
+    return Journey.objects.filter(functools.reduce(operator.or_, parts))
 
 
 def patients_visible_to(user: Actor) -> QuerySet[Patient]:

@@ -159,17 +159,21 @@ class MoveForm(DashboardForm):
 
 
 class AssignForm(DashboardForm):
-    coordinator = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
-    )
+    # A plain choice of ids (not a ModelChoiceField, whose iterator opens a server-side
+    # cursor on every render); the view turns the id back into a user.
+    coordinator = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if staff is not None:
-            self.fields["coordinator"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["coordinator"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.username
-        )
+        self.staff = {user.pk: user for user in staff}
+        self.fields["coordinator"].choices = [  # type: ignore[attr-defined]
+            ("", "Nobody (unassigned)"),
+            *((user.pk, user.get_full_name() or user.username) for user in staff),
+        ]
+
+    def clean_coordinator(self) -> User | None:
+        pk = self.cleaned_data.get("coordinator")
+        return self.staff.get(pk) if pk is not None else None
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

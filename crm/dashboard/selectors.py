@@ -37,12 +37,12 @@ from crm.models import Clinic, Interaction, InteractionDirection, Patient, Proce
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
 from followups.models import Direction, Message, MessageStatus, ScheduledMessage, Status
 from journeys.models import STAGE_ORDER, EventKind, Journey, JourneyEvent, Outcome, Stage
-from journeys.selectors import journeys_visible_to, patients_visible_to
+from journeys.selectors import journey_visibility, journeys_visible_to, patients_visible_to
 
 # How many rows a My day section shows; the total beside it says how many there are.
-SECTION_LIMIT = 25
+SECTION_LIMIT = 20
 # Cards per board column page ("Show more" loads the next page).
-BOARD_PAGE = 15
+BOARD_PAGE = 10
 # A booked patient we have not heard from for this long needs a call.
 QUIET_AFTER = dt.timedelta(days=7)
 # Booked patients arriving within this many days get a logistics check.
@@ -83,34 +83,85 @@ class Section:
         return self.total >= COUNT_CAP
 
 
-def capped_count_sql(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[str, tuple[Any, ...]]:
-    """SQL counting at most `cap` rows of `queryset`: it stops reading at the cap."""
-    sql, params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
-    # Django compiled `sql` and keeps its parameters apart: nothing user-typed is in it.
-    return f"SELECT COUNT(*) FROM ({sql}) capped", tuple(params)  # noqa: S608
+def scopes(user: Actor) -> list[Q]:
+    """The parts of what `user` may see (journeys.selectors.journey_visibility), each served
+    by its own index walk: a coordinator's own journeys and the unassigned ones. Lists are
+    paged part by part and merged, so each part stops at the page size; filtering on the OR
+    of the two would make PostgreSQL collect every matching row and sort them all."""
+    return journey_visibility(user)
 
 
-def page_ids(queryset: QuerySet[Any], limit: int) -> QuerySet[Any]:
+def capped_count_sql(
+    queryset: QuerySet[Any], parts: list[Q] | None = None, cap: int = COUNT_CAP
+) -> tuple[str, tuple[Any, ...]]:
+    """SQL counting the rows of `queryset` (part by part), reading at most `cap` per part."""
+    sqls: list[str] = []
+    params: list[Any] = []
+    for part in parts or [Q()]:
+        sql, part_params = (
+            queryset.filter(part).order_by().values("pk")[:cap].query.sql_with_params()
+        )
+        # Django compiled `sql` and keeps its parameters apart: nothing user-typed is in it.
+        sqls.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608
+        params.extend(part_params)
+    return "SELECT " + " + ".join(sqls), tuple(params)
+
+
+def page_ids(queryset: QuerySet[Any], limit: int, parts: list[Q] | None = None) -> QuerySet[Any]:
     """The ids of the first `limit` rows, as a subquery: PostgreSQL picks the page from the
     bare table and its index first, then joins only those rows to patients, procedures and
-    clinics. (Joining first and sorting after is what a misjudged row estimate leads to.)"""
-    return queryset.values("pk")[:limit]
+    clinics. (Joining first and sorting after is what a misjudged row estimate leads to.)
+    With several parts, each part's first `limit` ids, UNION ALL: the outer query sorts
+    those few and keeps `limit`."""
+    pages = [queryset.filter(part).values("pk")[:limit] for part in parts or [Q()]]
+    return pages[0] if len(pages) == 1 else pages[0].union(*pages[1:], all=True)
 
 
-def _section(queryset: QuerySet[Any], limit: int = SECTION_LIMIT) -> Section:
-    """One query: the first `limit` rows, and the total (up to COUNT_CAP) as an uncorrelated
-    subquery that PostgreSQL runs once. Only the rows shown are joined to their patient,
-    procedure and clinic; the total reads the bare (partial) index."""
-    sql, params = capped_count_sql(queryset)
+def _section(
+    queryset: QuerySet[Any], limit: int = SECTION_LIMIT, parts: list[Q] | None = None
+) -> Section:
+    """One query: the first `limit` rows, and the total (up to COUNT_CAP) as an
+    uncorrelated subquery that PostgreSQL runs once. Only the rows shown are joined to
+    their patient, procedure and clinic; the total reads the bare (partial) index.
+
+    `parts`: the visibility parts (scopes) when `queryset` is not yet restricted to what
+    the user may see; the rows and the total are then exactly the union of the parts."""
+    if parts is not None and not parts:
+        return Section(rows=[], total=0)
+    sql, params = capped_count_sql(queryset, parts)
     total_sql = RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - compiled above
-    rows = list(queryset.filter(pk__in=page_ids(queryset, limit)).annotate(_total=total_sql))
-    total = rows[0]._total if rows else 0
+    page = queryset.filter(pk__in=page_ids(queryset, limit, parts)).annotate(_total=total_sql)
+    rows = list(page[:limit])
+    total = min(rows[0]._total, COUNT_CAP) if rows else 0
     return Section(rows=rows, total=total)
+
+
+# What a journey row or card shows; loading only these keeps a page of cards cheap to build.
+CARD_FIELDS = (
+    "stage",
+    "outcome",
+    "stage_entered_at",
+    "inquiry_received_at",
+    "first_response_at",
+    "planned_arrival",
+    "planned_procedure",
+    "planned_departure",
+    "patient__full_name",
+    "patient__country",
+    "patient__preferred_language",
+    "procedure__name",
+    "clinic__name",
+    "coordinator__username",
+    "coordinator__first_name",
+    "coordinator__last_name",
+)
 
 
 def _cards(queryset: QuerySet[Journey]) -> QuerySet[Journey]:
     """What a journey row or card shows: patient, procedure, clinic, coordinator."""
-    return queryset.select_related("patient", "procedure", "clinic", "coordinator")
+    return queryset.select_related("patient", "procedure", "clinic", "coordinator").only(
+        *CARD_FIELDS
+    )
 
 
 def next_checkin_subquery() -> Subquery:
@@ -158,15 +209,19 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
     now = now or timezone.now()
     today = timezone.localdate(now)
     tomorrow = today + dt.timedelta(days=1)
-    visible = journeys_visible_to(user)
-    active = visible.filter(outcome=Outcome.ACTIVE)
+    # Journey lists start unrestricted and get the user's visibility parts in _section
+    # (paged part by part); the message lists filter on the visible journeys directly.
+    parts = scopes(user)
+    active = Journey.objects.filter(outcome=Outcome.ACTIVE)
+    visible_active = journeys_visible_to(user).filter(outcome=Outcome.ACTIVE)
 
     unanswered = _section(
         _cards(
             active.filter(stage=Stage.INQUIRY, first_response_at__isnull=True).order_by(
                 "inquiry_received_at", "pk"
             )
-        )
+        ),
+        parts=parts,
     )
 
     # "Booked is not booked": a booked patient arriving soon (confirm travel, transfer and
@@ -178,7 +233,8 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
     arriving = _section(
         _cards(
             booked.filter(planned_arrival__range=(today, soon)).order_by("planned_arrival", "pk")
-        )
+        ),
+        parts=parts,
     )
     quiet_since = now - QUIET_AFTER
     heard_lately = Exists(
@@ -197,12 +253,13 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
             booked.filter(stage_entered_at__lt=quiet_since)
             .exclude(heard_lately)
             .order_by("stage_entered_at", "pk")
-        )
+        ),
+        parts=parts,
     )
 
     since = now - PROBLEM_WINDOW
     failed = _section(
-        ScheduledMessage.objects.filter(status=Status.FAILED, journey__in=active)
+        ScheduledMessage.objects.filter(status=Status.FAILED, journey__in=visible_active)
         .select_related("rule", "journey__patient")
         .order_by("-updated_at", "-pk")
     )
@@ -211,7 +268,7 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
             direction=Direction.OUT,
             status__in=BAD_DELIVERY,
             updated_at__gte=since,
-            journey__in=active,
+            journey__in=visible_active,
         )
         .select_related("journey__patient")
         .order_by("-updated_at", "-pk")
@@ -223,7 +280,8 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
             active.filter(Q(planned_arrival__in=days) | Q(planned_procedure__in=days)).order_by(
                 _earliest_planned_date(), "pk"
             )
-        )
+        ),
+        parts=parts,
     )
     return MyDay(
         unanswered=unanswered,
@@ -296,15 +354,19 @@ class Column:
 
 def board_counts(user: Actor, filters: BoardFilters) -> dict[str, int]:
     """Journeys per column, each counted up to COUNT_CAP, in one query."""
-    base = filters.apply(journeys_visible_to(user).filter(outcome=Outcome.ACTIVE), user)
-    parts: list[str] = []
+    parts = scopes(user)
+    if not parts:
+        return dict.fromkeys(STAGE_ORDER, 0)
+    base = filters.apply(Journey.objects.filter(outcome=Outcome.ACTIVE), user)
+    sqls: list[str] = []
     params: list[Any] = []
     for stage in STAGE_ORDER:
-        sql, stage_params = capped_count_sql(base.filter(stage=stage))
-        parts.append(f"({sql})")
+        sql, stage_params = capped_count_sql(base.filter(stage=stage), parts)
+        sqls.append(f"LEAST(({sql}), {COUNT_CAP:d})")
         params.extend(stage_params)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        # Each part is SQL Django compiled, its parameters kept apart.
+        cursor.execute("SELECT " + ", ".join(sqls), params)
         row = cursor.fetchone()
     return dict(zip(STAGE_ORDER, row or [0] * len(STAGE_ORDER), strict=True))
 
@@ -334,9 +396,10 @@ def board_column_page(
     (stage_entered_at, id) so page 500 costs what page 1 costs. Returns the cards and the
     cursor of the next page ("" at the end)."""
     now = now or timezone.now()
-    journeys = filters.apply(
-        journeys_visible_to(user).filter(outcome=Outcome.ACTIVE, stage=stage), user
-    )
+    parts = scopes(user)
+    if not parts:
+        return [], ""
+    journeys = filters.apply(Journey.objects.filter(outcome=Outcome.ACTIVE, stage=stage), user)
     cursor = parse_cursor(after) if after else None
     if cursor is not None:
         when, pk = cursor
@@ -344,10 +407,11 @@ def board_column_page(
             Q(stage_entered_at__gt=when) | Q(stage_entered_at=when, pk__gt=pk)
         )
     ordered = journeys.order_by("stage_entered_at", "pk")
+    ids = page_ids(ordered, BOARD_PAGE + 1, parts)
     cards: list[Journey] = list(
-        _cards(ordered.filter(pk__in=page_ids(ordered, BOARD_PAGE + 1))).annotate(
-            next_checkin=next_checkin_subquery()
-        )
+        _cards(ordered.filter(pk__in=ids)).annotate(next_checkin=next_checkin_subquery())[
+            : BOARD_PAGE + 1
+        ]
     )
     more = len(cards) > BOARD_PAGE
     cards = cards[:BOARD_PAGE]

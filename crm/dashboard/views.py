@@ -212,8 +212,8 @@ def _state_label(journey: Journey) -> str:
 # --- The patient and journey page -------------------------------------------------------
 
 
-def _staff(request: HttpRequest) -> Any:
-    return selectors.staff_choices()
+def _staff(request: HttpRequest) -> list[Any]:
+    return list(selectors.staff_choices())
 
 
 def _journey_page(
