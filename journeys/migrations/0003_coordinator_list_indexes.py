@@ -5,24 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0005_interaction_inbound_index'),
-        ('journeys', '0002_dashboard_indexes'),
+        ("crm", "0005_interaction_inbound_index"),
+        ("journeys", "0002_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(condition=models.Q(('first_response_at__isnull', True), ('outcome', 'active'), ('stage', 'inquiry')), fields=['coordinator', 'inquiry_received_at'], name='journey_unanswered_coord'),
+            model_name="journey",
+            index=models.Index(
+                condition=models.Q(
+                    ("first_response_at__isnull", True), ("outcome", "active"), ("stage", "inquiry")
+                ),
+                fields=["coordinator", "inquiry_received_at"],
+                name="journey_unanswered_coord",
+            ),
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(condition=models.Q(('coordinator__isnull', True), ('first_response_at__isnull', True), ('outcome', 'active'), ('stage', 'inquiry')), fields=['inquiry_received_at'], name='journey_unanswered_unassigned'),
+            model_name="journey",
+            index=models.Index(
+                condition=models.Q(
+                    ("coordinator__isnull", True),
+                    ("first_response_at__isnull", True),
+                    ("outcome", "active"),
+                    ("stage", "inquiry"),
+                ),
+                fields=["inquiry_received_at"],
+                name="journey_unanswered_unassigned",
+            ),
         ),
         migrations.AddIndex(
-            model_name='journey',
-            index=models.Index(condition=models.Q(('coordinator__isnull', True), ('outcome', 'active')), fields=['stage', 'stage_entered_at'], name='journey_active_unassigned'),
+            model_name="journey",
+            index=models.Index(
+                condition=models.Q(("coordinator__isnull", True), ("outcome", "active")),
+                fields=["stage", "stage_entered_at"],
+                name="journey_active_unassigned",
+            ),
         ),
     ]
