@@ -155,6 +155,7 @@ CARD_FIELDS = (
     "patient__full_name",
     "patient__country",
     "patient__preferred_language",
+    "patient__timezone",
     "procedure__name",
     "clinic__name",
     "coordinator__username",
