@@ -159,21 +159,45 @@ class MoveForm(DashboardForm):
 
 
 class AssignForm(DashboardForm):
-    # A plain choice of ids (not a ModelChoiceField, whose iterator opens a server-side
-    # cursor on every render); the view turns the id back into a user.
+    """Pick the coordinator from a list, or, when there are too many to list, type their
+    username. (A plain choice of ids, not a ModelChoiceField, whose iterator opens a
+    server-side cursor on every render.)"""
+
     coordinator = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Sequence[User] | None = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.staff = {user.pk: user for user in staff}
+        self.staff = {user.pk: user for user in staff} if staff is not None else None
+        if staff is None:
+            self.fields["coordinator"] = forms.CharField(
+                required=False,
+                label="Coordinator's username",
+                help_text="Leave empty to unassign.",
+            )
+            initial = self.initial.get("coordinator")
+            if isinstance(initial, User):
+                self.initial["coordinator"] = initial.username
+            return
         self.fields["coordinator"].choices = [  # type: ignore[attr-defined]
             ("", "Nobody (unassigned)"),
             *((user.pk, user.get_full_name() or user.username) for user in staff),
         ]
+        initial = self.initial.get("coordinator")
+        if isinstance(initial, User):
+            self.initial["coordinator"] = initial.pk
 
     def clean_coordinator(self) -> User | None:
-        pk = self.cleaned_data.get("coordinator")
-        return self.staff.get(pk) if pk is not None else None
+        from crm.dashboard.selectors import staff_by_username
+
+        value = self.cleaned_data.get("coordinator")
+        if self.staff is not None:
+            return self.staff.get(value) if value is not None else None
+        if not value:
+            return None
+        user = staff_by_username(str(value))
+        if user is None:
+            raise forms.ValidationError(f"No coordinator or manager is called {value!r}.")
+        return user
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -32,7 +32,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
@@ -207,7 +206,8 @@ class MyDay:
     quiet: Section
     failed: Section
     bounced: Section
-    today: Section
+    arrivals: Section
+    procedures: Section
     today_date: dt.date
     tomorrow_date: dt.date
 
@@ -281,13 +281,14 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         .order_by("-updated_at", "-pk")
     )
 
+    # Arrivals and procedures are two lists, each walking its own date index in order.
     days = (today, tomorrow)
-    today_rows = _section(
-        _cards(
-            active.filter(Q(planned_arrival__in=days) | Q(planned_procedure__in=days)).order_by(
-                _earliest_planned_date(), "pk"
-            )
-        ),
+    arrivals = _section(
+        _cards(active.filter(planned_arrival__in=days).order_by("planned_arrival", "pk")),
+        parts=parts,
+    )
+    procedures = _section(
+        _cards(active.filter(planned_procedure__in=days).order_by("planned_procedure", "pk")),
         parts=parts,
     )
     return MyDay(
@@ -297,16 +298,11 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         quiet=quiet,
         failed=failed,
         bounced=bounced,
-        today=today_rows,
+        arrivals=arrivals,
+        procedures=procedures,
         today_date=today,
         tomorrow_date=tomorrow,
     )
-
-
-def _earliest_planned_date() -> Least:
-    """Earliest of the planned arrival and procedure dates (either may be empty)."""
-    far = dt.date(9999, 12, 31)
-    return Least(Coalesce("planned_arrival", far), Coalesce("planned_procedure", far))
 
 
 # --- The board --------------------------------------------------------------------------
@@ -315,6 +311,7 @@ def _earliest_planned_date() -> Least:
 @dataclass
 class BoardFilters:
     coordinator: str = ""  # a user id, "me" or "none"
+    coordinator_username: str = ""  # what a manager typed when staff are too many to list
     clinic: int | None = None
     procedure: int | None = None
     country: str = ""
@@ -481,10 +478,15 @@ def board(user: Actor, filters: BoardFilters, *, now: dt.datetime | None = None)
 
 @dataclass
 class FilterChoices:
-    coordinators: list[User]
+    coordinators: list[User] | None  # None: too many to list, the filter takes a username
     clinics: list[Clinic]
     procedures: list[Procedure]
     countries: list[str]
+
+
+# Above this many staff the coordinator pickers become a username field: a select of
+# thousands of names is slow to build and useless to scroll.
+STAFF_LIST_LIMIT = 200
 
 
 def staff_choices() -> QuerySet[User]:
@@ -493,6 +495,16 @@ def staff_choices() -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "username")
     )
+
+
+def staff_list() -> list[User] | None:
+    """Staff for a picker, or None when there are too many to list (type a username)."""
+    staff = list(staff_choices()[: STAFF_LIST_LIMIT + 1])
+    return None if len(staff) > STAFF_LIST_LIMIT else staff
+
+
+def staff_by_username(username: str) -> User | None:
+    return staff_choices().filter(username=username.strip()).first()
 
 
 def patient_countries() -> list[str]:
@@ -507,7 +519,7 @@ def patient_countries() -> list[str]:
 
 def board_filter_choices(user: Actor) -> FilterChoices:
     return FilterChoices(
-        coordinators=list(staff_choices()) if is_manager(user) else [],
+        coordinators=(staff_list() if is_manager(user) else []),
         clinics=list(Clinic.objects.all()),
         procedures=list(Procedure.objects.select_related("clinic")),
         countries=patient_countries(),

@@ -85,10 +85,16 @@ def _filters(request: HttpRequest) -> selectors.BoardFilters:
     coordinator = request.GET.get("coordinator", "")
     if coordinator not in ("", "me", "none") and not coordinator.isdigit():
         coordinator = ""
+    username = request.GET.get("coordinator_username", "").strip()
+    if username and is_manager(request.user):
+        # Too many staff to list: the manager typed a username ("0" matches nobody).
+        found = selectors.staff_by_username(username)
+        coordinator = str(found.pk) if found else "0"
     source = request.GET.get("source", "")
     country = request.GET.get("country", "").strip().upper()
     return selectors.BoardFilters(
         coordinator=coordinator,
+        coordinator_username=username,
         clinic=as_int("clinic"),
         procedure=as_int("procedure"),
         country=country if len(country) == 2 and country.isalpha() else "",
@@ -212,8 +218,8 @@ def _state_label(journey: Journey) -> str:
 # --- The patient and journey page -------------------------------------------------------
 
 
-def _staff(request: HttpRequest) -> list[Any]:
-    return list(selectors.staff_choices())
+def _staff(request: HttpRequest) -> list[Any] | None:
+    return selectors.staff_list()
 
 
 def _journey_page(
@@ -252,7 +258,7 @@ def _journey_page(
         "close_form": forms.get("close_form") or CloseForm(),
         "assign_form": (
             forms.get("assign_form")
-            or AssignForm(staff=_staff(request), initial={"coordinator": journey.coordinator_id})
+            or AssignForm(staff=_staff(request), initial={"coordinator": journey.coordinator})
         )
         if manager
         else None,

@@ -408,3 +408,22 @@ def test_new_inquiry_form_shows_field_errors(client, coordinator, procedure):
 def test_inbox_is_empty_until_inbound_mail_exists(client, coordinator):
     client.force_login(coordinator)
     assert b"The inbox is empty." in client.get("/inbox/").content
+
+
+def test_with_too_many_staff_to_list_managers_type_a_username(
+    client, manager, coordinator, other_coordinator, journey, monkeypatch
+):
+    from crm.dashboard import selectors
+
+    monkeypatch.setattr(selectors, "STAFF_LIST_LIMIT", 1)
+    client.force_login(manager)
+    html = client.get(f"/journeys/{journey.pk}/").content.decode()
+    assert "Coordinator&#x27;s username" in html or "Coordinator's username" in html
+    response = client.post(f"/journeys/{journey.pk}/assign/", {"coordinator": "nobody-here"})
+    assert "No coordinator or manager is called" in response.content.decode()
+    client.post(f"/journeys/{journey.pk}/assign/", {"coordinator": "omar"})
+    assert Journey.objects.get(pk=journey.pk).coordinator == other_coordinator
+    html = client.get("/board/", {"coordinator_username": "omar"}).content.decode()
+    assert journey.patient.full_name in html
+    html = client.get("/board/", {"coordinator_username": "carmen"}).content.decode()
+    assert journey.patient.full_name not in html
