@@ -127,6 +127,18 @@ class Journey(models.Model):
                 condition=Q(outcome="active", coordinator__isnull=True),
                 name="journey_active_unassigned",
             ),
+            # Planned dates within a coordinator's share (both parts are index conditions,
+            # so counting a busy week reads only that coordinator's rows).
+            models.Index(
+                fields=["coordinator", "planned_arrival"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_arrival",
+            ),
+            models.Index(
+                fields=["coordinator", "planned_procedure"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_procedure",
+            ),
             models.Index(
                 fields=["coordinator", "stage", "stage_entered_at"],
                 condition=Q(outcome="active"),

@@ -498,9 +498,14 @@ def staff_choices() -> QuerySet[User]:
 
 
 def staff_list() -> list[User] | None:
-    """Staff for a picker, or None when there are too many to list (type a username)."""
-    staff = list(staff_choices()[: STAFF_LIST_LIMIT + 1])
-    return None if len(staff) > STAFF_LIST_LIMIT else staff
+    """Staff for a picker, or None when there are too many to list (type a username).
+    Cached for a minute: it is on every manager's board and patient page."""
+
+    def read() -> list[User] | None:
+        staff = list(staff_choices()[: STAFF_LIST_LIMIT + 1])
+        return None if len(staff) > STAFF_LIST_LIMIT else staff
+
+    return cache.get_or_set(f"dashboard:staff-list:{STAFF_LIST_LIMIT}", read, 60)
 
 
 def staff_by_username(username: str) -> User | None:

@@ -69,5 +69,8 @@ def shot(page: Any, request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.INBOUND_DOMAIN = "reply.clinic.example"

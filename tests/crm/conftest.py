@@ -15,3 +15,12 @@ def default_cadences(db: None) -> None:
     if not CadenceRule.objects.exists():
         migration = importlib.import_module("followups.migrations.0002_default_cadences")
         migration.create_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard caches the staff list and patient countries for a minute or an hour;
+    each test starts without another test's."""
+    from django.core.cache import cache
+
+    cache.clear()
