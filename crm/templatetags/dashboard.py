@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 register = template.Library()
@@ -81,3 +83,16 @@ def count_label(value: int) -> str:
     from crm.dashboard.selectors import COUNT_CAP
 
     return f"{COUNT_CAP:,}+" if value >= COUNT_CAP else f"{value:,}"
+
+
+@functools.cache
+def _journey_prefix() -> str:
+    # reverse() once per process: a page lists up to a hundred journeys, and reversing each
+    # link costs more than building the row.
+    return reverse("dashboard:journey", args=[0]).removesuffix("0/")
+
+
+@register.filter
+def journey_url(pk: int) -> str:
+    """The patient page of a journey: the same as {% url 'dashboard:journey' pk %}."""
+    return f"{_journey_prefix()}{int(pk)}/"
