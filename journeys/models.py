@@ -64,6 +64,10 @@ class Journey(models.Model):
     stage_entered_at = models.DateTimeField()
     inquiry_received_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # Set when the patient writes (followups' inbound mail), cleared when a coordinator
+    # answers (journeys.services.journey_mark_answered): the "replies waiting" queue.
+    awaiting_reply_since = models.DateTimeField(null=True, blank=True)
+    first_patient_reply_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     planned_arrival = models.DateField(null=True, blank=True)
     planned_procedure = models.DateField(null=True, blank=True)
@@ -153,6 +157,12 @@ class Journey(models.Model):
                 fields=["planned_procedure"],
                 condition=Q(outcome="active"),
                 name="journey_active_procedure",
+            ),
+            # The replies-waiting queue; partial, so it holds only journeys that wait.
+            models.Index(
+                fields=["awaiting_reply_since"],
+                condition=Q(awaiting_reply_since__isnull=False),
+                name="journey_awaiting_reply",
             ),
         ]
         ordering = ["-stage_entered_at"]

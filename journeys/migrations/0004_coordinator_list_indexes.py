@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0005_interaction_inbound_index"),
-        ("journeys", "0002_dashboard_indexes"),
+        ("journeys", "0003_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

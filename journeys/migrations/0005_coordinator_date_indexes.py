@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0005_interaction_inbound_index"),
-        ("journeys", "0003_coordinator_list_indexes"),
+        ("journeys", "0004_coordinator_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
