@@ -54,6 +54,8 @@ FIRST_RESPONSE_DUE = dt.timedelta(hours=24)
 PROBLEM_WINDOW = dt.timedelta(days=14)
 # Upcoming check-ins listed on the patient page (the total says how many more).
 CHECKIN_LIMIT = 10
+# Unmatched emails listed on the Inbox page.
+INBOX_LIMIT = 50
 # Timeline rows read per source (events, emails, interactions).
 TIMELINE_LIMIT = 100
 
@@ -180,19 +182,30 @@ def next_checkin_subquery() -> Subquery:
 
 
 # --- Inbound mail (issue #4) ------------------------------------------------------------
-# Inbound replies and the triage inbox arrive with issue #4. Until its model exists these
-# two selectors return nothing, and the pages say so. The one change when it lands: query
-# the inbound model here (the templates already render `rows` of it).
 
 
 def replies_waiting_for(user: Actor) -> Section:
-    """Patients' replies the coordinator has not answered yet. Empty until #4 lands."""
-    return Section(rows=[], total=0)
+    """Journeys whose patient wrote and nobody has answered yet, longest waiting first
+    (followups.selectors.replies_waiting_for, restricted to what the user may see)."""
+    from followups.selectors import replies_waiting_for as waiting
+
+    parts = journey_visibility(user)
+    if not parts:
+        return Section(rows=[], total=0)
+    # The same access rule as every other list, applied here too (the follow-ups selector
+    # has its own copy of it).
+    journeys = waiting(user).filter(functools.reduce(operator.or_, parts))
+    return _section(_cards(journeys).only(*CARD_FIELDS, "awaiting_reply_since"))
 
 
 def inbox_unmatched(user: Actor) -> Section:
-    """Inbound email that matched no patient, for triage. Empty until #4 lands."""
-    return Section(rows=[], total=0)
+    """Inbound email that matched no journey, oldest first, for any coordinator to
+    triage (followups.selectors.triage_open)."""
+    from followups.selectors import triage_open
+
+    if not journey_visibility(user):
+        return Section(rows=[], total=0)
+    return _section(triage_open(), limit=INBOX_LIMIT)
 
 
 # --- My day -----------------------------------------------------------------------------
@@ -619,6 +632,25 @@ def patient_journeys(user: Actor, patient_id: int) -> list[Journey]:
         .select_related("procedure")
         .order_by("-inquiry_received_at", "-pk")
     )
+
+
+def journeys_by_patient(user: Actor, patient_ids: set[int]) -> dict[int, list[Journey]]:
+    """The journeys the user may see of these patients, newest first, in one query."""
+    found: dict[int, list[Journey]] = {}
+    if not patient_ids:
+        return found
+    for journey in (
+        journeys_visible_to(user)
+        .filter(patient_id__in=patient_ids)
+        .select_related("procedure")
+        .order_by("-inquiry_received_at", "-pk")
+    ):
+        found.setdefault(journey.patient_id, []).append(journey)
+    return found
+
+
+def procedure_choices() -> list[Procedure]:
+    return list(Procedure.objects.select_related("clinic").order_by("name", "clinic__name"))
 
 
 def template_keys() -> list[str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/column/<slug:stage>/", views.board_column, name="board_column"),
     path("board/move/", views.board_move, name="board_move"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:item_id>/<slug:action>/", views.inbox_action, name="inbox_action"),
     path("search/", views.search, name="search"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
     path("journeys/new/", views.inquiry_new, name="inquiry_new"),

@@ -531,9 +531,80 @@ def _patient_for_inquiry(data: dict[str, Any]) -> tuple[Patient, bool]:
 @require_GET
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    box = selectors.inbox_unmatched(request.user)
+    known = {item.sender_patient_id for item in box.rows if item.sender_patient_id}
     return render(
-        request, "dashboard/inbox.html", {"inbox": selectors.inbox_unmatched(request.user)}
+        request,
+        "dashboard/inbox.html",
+        {
+            "inbox": box,
+            # One query for every known sender's journeys the user may see.
+            "journeys_of": selectors.journeys_by_patient(request.user, known),
+            "procedures": selectors.procedure_choices(),
+        },
     )
+
+
+def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
+    """A journey number, or a patient's email (their newest journey the user may see)."""
+    value = value.strip().lstrip("#")
+    visible = journeys_visible_to(request.user)
+    if value.isdigit():
+        return visible.filter(pk=int(value)).first()
+    if "@" in value:
+        from crm.services import normalize_email
+
+        patient = Patient.objects.filter(email__iexact=normalize_email(value)).first()
+        if patient is not None:
+            return selectors.patient_latest_journey(request.user, patient.pk)
+    return None
+
+
+@require_POST
+@staff_required
+def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    """Attach an unmatched email to a journey, make it a new inquiry, or dismiss it."""
+    from followups.services_inbound import (
+        TriageError,
+        triage_attach,
+        triage_create_inquiry,
+        triage_dismiss,
+    )
+
+    try:
+        if action == "attach":
+            journey = _inbox_target(request, request.POST.get("target", ""))
+            if journey is None:
+                messages.error(
+                    request,
+                    "No journey you can see matches that: give a journey number or the "
+                    "patient's email address.",
+                )
+                return redirect("dashboard:inbox")
+            triage_attach(item_id=item_id, journey_id=journey.pk, actor=request.user)
+            messages.success(request, f"Attached to {journey.patient.full_name}'s journey.")
+            return redirect("dashboard:journey", journey_id=journey.pk)
+        if action == "inquiry":
+            procedure = request.POST.get("procedure", "")
+            if not procedure.isdigit():
+                messages.error(request, "Choose the procedure the inquiry is about.")
+                return redirect("dashboard:inbox")
+            journey = triage_create_inquiry(
+                item_id=item_id,
+                procedure_id=int(procedure),
+                actor=request.user,
+                full_name=request.POST.get("full_name", "").strip(),
+            )
+            messages.success(request, "New inquiry created from the email.")
+            return redirect("dashboard:journey", journey_id=journey.pk)
+        if action == "dismiss":
+            triage_dismiss(item_id=item_id, actor=request.user)
+            messages.success(request, "Email dismissed (kept in the admin's raw mail).")
+            return redirect("dashboard:inbox")
+    except TriageError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboard:inbox")
+    raise Http404("No such inbox action.")
 
 
 @require_GET

@@ -19,11 +19,12 @@ from tests.conftest import make_patient
 pytestmark = pytest.mark.django_db
 
 # Session, user and roles (3), then the page's own reads. Pinned: a change here is a decision.
-# My day: 7 lists (unanswered, arriving soon, quiet, failed, bounced, arrivals, procedures).
+# My day: 8 lists (unanswered, replies, arriving soon, quiet, failed, bounced, arrivals,
+# procedures).
 # Board: counts, 5 columns, clinics, procedures (countries are cached).
 # Patient page: the journey, its patient's journeys, events, assignee names, emails,
 # interactions, check-ins, template keys.
-MY_DAY_QUERIES = 10
+MY_DAY_QUERIES = 11
 BOARD_QUERIES = 11
 PATIENT_PAGE_QUERIES = 11
 
