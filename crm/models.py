@@ -142,7 +142,16 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["journey", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["journey", "-occurred_at"]),
+            # "Heard from the patient lately?" (the dashboard's quiet booked patients): the
+            # recent inbound rows only, so the check never scans every interaction.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(direction="in"),
+                name="interaction_inbound_recent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_at:%Y-%m-%d}"

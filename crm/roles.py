@@ -11,17 +11,35 @@ COORDINATOR = "Coordinator"
 MANAGER = "Manager"
 
 
+def staff_roles(user: Actor) -> frozenset[str]:
+    """The user's staff roles (group names), one query per request: cached on the user."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_crm_roles", None)
+    if cached is None:
+        cached = frozenset(
+            user.groups.filter(name__in=[COORDINATOR, MANAGER]).values_list("name", flat=True)
+        )
+        setattr(user, "_crm_roles", cached)  # noqa: B010 - a per-request memo
+    return cached
+
+
 def is_manager(user: Actor) -> bool:
     if user is None or isinstance(user, AnonymousUser):
         return False
     if getattr(user, "is_superuser", False):
         return True
-    # Cached on the user object: a request asks several times.
-    cached = getattr(user, "_crm_is_manager", None)
-    if cached is None:
-        cached = user.groups.filter(name=MANAGER).exists()
-        setattr(user, "_crm_is_manager", cached)  # noqa: B010 - a per-request memo
-    return bool(cached)
+    return MANAGER in staff_roles(user)
+
+
+def has_dashboard_role(user: Actor) -> bool:
+    """May use the coordinators' dashboard: active staff in the Coordinator or Manager group
+    (or a superuser)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user.is_staff and staff_roles(user))
 
 
 def person(user: Actor) -> User | None:

@@ -1,12 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from crm import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -18,4 +16,6 @@ urlpatterns = [
     # ESP webhooks: /anymail/<esp>/tracking/ (delivery events) and /anymail/<esp>/inbound/.
     path("anymail/", include("anymail.urls")),
     path("followups/", include("followups.urls")),
+    # The coordinators' dashboard: "/" is My day.
+    path("", include("crm.dashboard.urls")),
 ]

@@ -101,6 +101,63 @@ class Journey(models.Model):
             models.Index(fields=["coordinator", "outcome", "stage"]),
             models.Index(fields=["inquiry_received_at"]),
             models.Index(fields=["clinic", "outcome"]),
+            # The dashboard's reads (crm/dashboard/selectors.py). Partial on active journeys:
+            # closed ones pile up for years and no dashboard list shows them.
+            models.Index(
+                fields=["inquiry_received_at"],
+                condition=Q(outcome="active", stage="inquiry", first_response_at__isnull=True),
+                name="journey_unanswered",
+            ),
+            # A coordinator's lists are their own journeys plus the unassigned ones, each
+            # walked in order on its own index. "coordinator IS NULL" cannot give an index
+            # order the way "coordinator = 7" does, so the unassigned get partial indexes.
+            models.Index(
+                fields=["coordinator", "inquiry_received_at"],
+                condition=Q(outcome="active", stage="inquiry", first_response_at__isnull=True),
+                name="journey_unanswered_coord",
+            ),
+            models.Index(
+                fields=["inquiry_received_at"],
+                condition=Q(
+                    outcome="active",
+                    stage="inquiry",
+                    first_response_at__isnull=True,
+                    coordinator__isnull=True,
+                ),
+                name="journey_unanswered_unassigned",
+            ),
+            models.Index(
+                fields=["stage", "stage_entered_at"],
+                condition=Q(outcome="active", coordinator__isnull=True),
+                name="journey_active_unassigned",
+            ),
+            # Planned dates within a coordinator's share (both parts are index conditions,
+            # so counting a busy week reads only that coordinator's rows).
+            models.Index(
+                fields=["coordinator", "planned_arrival"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_arrival",
+            ),
+            models.Index(
+                fields=["coordinator", "planned_procedure"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_procedure",
+            ),
+            models.Index(
+                fields=["coordinator", "stage", "stage_entered_at"],
+                condition=Q(outcome="active"),
+                name="journey_active_coord_stage",
+            ),
+            models.Index(
+                fields=["planned_arrival"],
+                condition=Q(outcome="active"),
+                name="journey_active_arrival",
+            ),
+            models.Index(
+                fields=["planned_procedure"],
+                condition=Q(outcome="active"),
+                name="journey_active_procedure",
+            ),
             # The replies-waiting queue; partial, so it holds only journeys that wait.
             models.Index(
                 fields=["awaiting_reply_since"],

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from crm.models import Patient
+from crm.roles import Actor, has_dashboard_role, is_manager
 from journeys.models import TRANSITION_KINDS, Journey, JourneyEvent, Outcome
 
 if TYPE_CHECKING:
-    from crm.models import Patient, Procedure
+    from crm.models import Procedure
+
+
+def journey_visibility(user: Actor) -> list[Q]:
+    """The access rule, as the parts whose union a member of staff may see.
+
+    Managers (and superusers) see every journey. Coordinators see the journeys assigned to
+    them and the unassigned ones (so they can pick up new inquiries). Anyone else sees none
+    (no parts). Lists that page through a large set walk each part on its own index.
+    """
+    if user is None or not has_dashboard_role(user):
+        return []
+    if is_manager(user):
+        return [Q()]
+    return [Q(coordinator_id=user.pk), Q(coordinator__isnull=True)]
+
+
+def journeys_visible_to(user: Actor) -> QuerySet[Journey]:
+    """The journeys a member of staff may see: the one access rule every dashboard view and
+    API view starts from, so a typed-in URL is refused the same way a hidden link is."""
+    parts = journey_visibility(user)
+    if not parts:
+        return Journey.objects.none()
+    return Journey.objects.filter(functools.reduce(operator.or_, parts))
+
+
+def patients_visible_to(user: Actor) -> QuerySet[Patient]:
+    """Patients with at least one journey the user may see (see journeys_visible_to)."""
+    patients = Patient.objects.all()
+    if user is None or not has_dashboard_role(user):
+        return patients.none()
+    if is_manager(user):
+        return patients
+    return patients.filter(Exists(journeys_visible_to(user).filter(patient_id=OuterRef("pk"))))
 
 
 def journey_has_active(*, patient: Patient, procedure: Procedure) -> bool:

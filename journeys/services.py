@@ -338,6 +338,77 @@ def journey_record_first_response(*, journey_id: int, at: dt.datetime | None = N
     )
 
 
+def journey_plan_dates(
+    *,
+    journey_id: int,
+    actor: Actor,
+    planned_arrival: dt.date | None,
+    planned_procedure: dt.date | None,
+    planned_departure: dt.date | None,
+) -> Journey:
+    """Set the planned arrival, procedure and departure dates and re-plan the check-ins
+    anchored on them, in one transaction (a rolled-back change moves no message).
+
+    The change is written to the timeline as a note event carrying the old and new dates.
+    """
+    dates = {
+        "planned_arrival": planned_arrival,
+        "planned_procedure": planned_procedure,
+        "planned_departure": planned_departure,
+    }
+    if planned_arrival and planned_departure and planned_departure < planned_arrival:
+        raise JourneyError("The departure cannot be before the arrival.")
+    if planned_procedure and planned_arrival and planned_procedure < planned_arrival:
+        raise JourneyError("The procedure cannot be before the arrival.")
+    if planned_procedure and planned_departure and planned_departure < planned_procedure:
+        raise JourneyError("The departure cannot be before the procedure.")
+    with transaction.atomic():
+        try:
+            journey = Journey.objects.select_for_update().get(pk=journey_id)
+        except Journey.DoesNotExist:
+            raise JourneyError(f"Journey #{journey_id} does not exist.") from None
+        changed = {
+            name: (getattr(journey, name), value)
+            for name, value in dates.items()
+            if getattr(journey, name) != value
+        }
+        if not changed:
+            return journey
+        for name, (_, value) in changed.items():
+            setattr(journey, name, value)
+        journey.save(update_fields=[*changed, "updated_at"])
+        labels = {
+            "planned_arrival": "arrival",
+            "planned_procedure": "procedure",
+            "planned_departure": "departure",
+        }
+        summary = "; ".join(
+            f"{labels[name]} {old.isoformat() if old else 'not set'} → "
+            f"{new.isoformat() if new else 'not set'}"
+            for name, (old, new) in changed.items()
+        )
+        JourneyEvent.objects.create(
+            journey=journey,
+            kind=EventKind.NOTE,
+            actor=person(actor),
+            reason=f"Planned dates changed: {summary}.",
+            data={
+                "dates": {
+                    name: [
+                        old.isoformat() if old else None,
+                        new.isoformat() if new else None,
+                    ]
+                    for name, (old, new) in changed.items()
+                }
+            },
+            created_at=timezone.now(),
+        )
+        from followups.services import messages_reschedule_for_dates
+
+        messages_reschedule_for_dates(journey=journey)
+    return journey
+
+
 def journey_mark_waiting(*, journey_id: int, at: dt.datetime, patient_replied: bool = True) -> None:
     """The patient wrote (inbound mail): the journey waits for its coordinator from `at`.
 

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from crm.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.my_day, name="my_day"),
+    path("board/", views.board, name="board"),
+    path("board/column/<slug:stage>/", views.board_column, name="board_column"),
+    path("board/move/", views.board_move, name="board_move"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:item_id>/<slug:action>/", views.inbox_action, name="inbox_action"),
+    path("search/", views.search, name="search"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
+    path("journeys/new/", views.inquiry_new, name="inquiry_new"),
+    path("journeys/<int:journey_id>/", views.journey_detail, name="journey"),
+    path("journeys/<int:journey_id>/reply/", views.journey_reply, name="journey_reply"),
+    path("journeys/<int:journey_id>/log/", views.journey_log, name="journey_log"),
+    path("journeys/<int:journey_id>/dates/", views.journey_dates, name="journey_dates"),
+    path("journeys/<int:journey_id>/move/", views.journey_move_view, name="journey_move"),
+    path("journeys/<int:journey_id>/close/", views.journey_close, name="journey_close"),
+    path("journeys/<int:journey_id>/assign/", views.journey_assign_view, name="journey_assign"),
+    path("journeys/<int:journey_id>/checkins/", views.checkin_action, name="checkins"),
+]

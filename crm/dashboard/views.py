@@ -1,0 +1,615 @@
+"""The coordinators' dashboard: My day, the board, the patient page, inbox and search.
+
+Views parse input, call one service, and render. Every journey is looked up through
+`journeys_visible_to(request.user)`, so a coordinator who types another coordinator's
+patient URL gets a 404, exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from crm.dashboard import selectors
+from crm.dashboard.access import staff_required
+from crm.dashboard.forms import (
+    AssignForm,
+    CloseForm,
+    DatesForm,
+    InquiryForm,
+    InteractionForm,
+    MoveForm,
+    ReplyForm,
+)
+from crm.models import Patient, PatientSource
+from crm.roles import is_manager
+from crm.services import interaction_log, patient_create
+from crm.templatetags.dashboard import count_label
+from followups.models import ScheduledMessage, Status
+from followups.services import FollowupError, messages_cancel, messages_send_now
+from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
+from journeys.selectors import journeys_visible_to
+from journeys.services import (
+    LOST,
+    POSTPONED,
+    JourneyError,
+    allowed_moves,
+    journey_assign,
+    journey_create,
+    journey_move,
+    journey_plan_dates,
+)
+
+
+def _visible_journey(request: HttpRequest, journey_id: int) -> Journey:
+    return get_object_or_404(
+        journeys_visible_to(request.user).select_related(
+            "patient", "procedure", "clinic", "coordinator"
+        ),
+        pk=journey_id,
+    )
+
+
+# --- My day -----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def my_day(request: HttpRequest) -> HttpResponse:
+    day = selectors.my_day(request.user)
+    return render(
+        request,
+        "dashboard/my_day.html",
+        {"day": day, "now": timezone.now(), "arriving_days": selectors.ARRIVING_SOON_DAYS},
+    )
+
+
+# --- The board --------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> selectors.BoardFilters:
+    def as_int(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    coordinator = request.GET.get("coordinator", "")
+    if coordinator not in ("", "me", "none") and not coordinator.isdigit():
+        coordinator = ""
+    username = request.GET.get("coordinator_username", "").strip()
+    if username and is_manager(request.user):
+        # Too many staff to list: the manager typed a username ("0" matches nobody).
+        found = selectors.staff_by_username(username)
+        coordinator = str(found.pk) if found else "0"
+    source = request.GET.get("source", "")
+    country = request.GET.get("country", "").strip().upper()
+    return selectors.BoardFilters(
+        coordinator=coordinator,
+        coordinator_username=username,
+        clinic=as_int("clinic"),
+        procedure=as_int("procedure"),
+        country=country if len(country) == 2 and country.isalpha() else "",
+        source=source if source in PatientSource.values else "",
+    )
+
+
+def _needs_reason(journey: Journey, manager: bool) -> str:
+    """Targets whose move asks for a reason, for the board's drop handler."""
+    moves = allowed_moves(stage=journey.stage, outcome=journey.outcome, manager=manager)
+    return " ".join(m.target for m in moves if m.needs_reason)
+
+
+@require_GET
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    manager = is_manager(request.user)
+    columns = selectors.board(request.user, filters)
+    for column in columns:
+        for card in column.cards:
+            card.needs_reason = _needs_reason(card, manager)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "dashboard/board.html",
+        {
+            "columns": columns,
+            "filters": filters,
+            "choices": selectors.board_filter_choices(request.user),
+            "sources": PatientSource.choices,
+            "lost_reasons": LostReason.choices,
+            "manager": manager,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_GET
+@staff_required
+def board_column(request: HttpRequest, stage: str) -> HttpResponse:
+    """The next page of one column's cards (htmx: "Show more" swaps itself for them)."""
+    if stage not in STAGE_ORDER:
+        raise Http404("No such stage.")
+    filters = _filters(request)
+    manager = is_manager(request.user)
+    cards, cursor = selectors.board_column_page(
+        request.user, stage=stage, filters=filters, after=request.GET.get("after", "")
+    )
+    for card in cards:
+        card.needs_reason = _needs_reason(card, manager)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "dashboard/_board_cards.html",
+        {
+            "cards": cards,
+            "stage": stage,
+            "next_cursor": cursor,
+            "filters": filters,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def board_move(request: HttpRequest) -> JsonResponse:
+    """A card dropped on another column. Answers JSON: the moved card's new HTML and the
+    column counts, or the service's refusal for the board to show while the card snaps
+    back."""
+    form = MoveForm(request.POST)
+    journey_id = request.POST.get("journey", "")
+    if not journey_id.isdigit() or not form.is_valid():
+        return JsonResponse({"ok": False, "error": "That move was not understood."}, status=400)
+    journey = _visible_journey(request, int(journey_id))
+    data = form.cleaned_data
+    try:
+        journey = journey_move(
+            journey_id=journey.pk,
+            target=data["target"],
+            actor=request.user,
+            reason=data["reason"],
+            lost_reason=data["lost_reason"],
+            postponed_until=data["postponed_until"],
+            expected_stage=data["expected_stage"] or None,
+        )
+    except JourneyError as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+    journey = _visible_journey(request, journey.pk)
+    counts = selectors.board_counts(request.user, _filters(request))
+    card_html = ""
+    if journey.outcome == Outcome.ACTIVE:
+        journey.next_checkin = (  # type: ignore[attr-defined]
+            ScheduledMessage.objects.filter(journey=journey, status=Status.PENDING)
+            .order_by("due_at")
+            .values_list("due_at", flat=True)
+            .first()
+        )
+        journey.warnings = selectors.card_warnings(journey, now=timezone.now())  # type: ignore[attr-defined]
+        journey.needs_reason = _needs_reason(journey, is_manager(request.user))  # type: ignore[attr-defined]
+        card_html = render_to_string(
+            "dashboard/_card.html", {"card": journey, "now": timezone.now()}, request=request
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "stage": journey.stage,
+            "outcome": journey.outcome,
+            "card": card_html,
+            "counts": {stage: count_label(n) for stage, n in counts.items()},
+            "message": f"{journey.patient.full_name}: {_state_label(journey)}.",
+        }
+    )
+
+
+def _state_label(journey: Journey) -> str:
+    if journey.outcome == Outcome.ACTIVE:
+        return f"moved to {Stage(journey.stage).label.lower()}"
+    return f"marked {Outcome(journey.outcome).label.lower()}"
+
+
+# --- The patient and journey page -------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> list[Any] | None:
+    return selectors.staff_list()
+
+
+def _journey_page(
+    request: HttpRequest, journey: Journey, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = request.user
+    manager = is_manager(user)
+    keys = selectors.template_keys()
+    patient = journey.patient
+    try:
+        patient_zone = zoneinfo.ZoneInfo(patient.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        patient_zone = zoneinfo.ZoneInfo("UTC")
+    moves = allowed_moves(stage=journey.stage, outcome=journey.outcome, manager=manager)
+    stage_moves = [m for m in moves if m.target not in (LOST, POSTPONED)]
+    context = {
+        "journey": journey,
+        "patient": patient,
+        "patient_now": timezone.now().astimezone(patient_zone),
+        "journeys": selectors.patient_journeys(user, patient.pk),
+        "timeline": selectors.journey_timeline(journey),
+        "checkins": selectors.journey_checkins(journey),
+        "stage_moves": stage_moves,
+        "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
+        "manager": manager,
+        "reply_form": forms.get("reply_form") or ReplyForm(template_keys=keys),
+        "log_form": forms.get("log_form") or InteractionForm(),
+        "dates_form": forms.get("dates_form")
+        or DatesForm(
+            initial={
+                "planned_arrival": journey.planned_arrival,
+                "planned_procedure": journey.planned_procedure,
+                "planned_departure": journey.planned_departure,
+            }
+        ),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "assign_form": (
+            forms.get("assign_form")
+            or AssignForm(staff=_staff(request), initial={"coordinator": journey.coordinator})
+        )
+        if manager
+        else None,
+        "open_panel": forms.get("open_panel", ""),
+        "now": timezone.now(),
+        "stage_labels": dict(Stage.choices),
+    }
+    return render(request, "journeys/journey.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def journey_detail(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return _journey_page(request, _visible_journey(request, journey_id))
+
+
+@require_GET
+@staff_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    journey = selectors.patient_latest_journey(request.user, patient_id)
+    if journey is None:
+        raise Http404("No such patient.")
+    return redirect("dashboard:journey", journey_id=journey.pk)
+
+
+def _back(journey: Journey, anchor: str = "") -> HttpResponse:
+    url = reverse("dashboard:journey", kwargs={"journey_id": journey.pk})
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@require_POST
+@staff_required
+def journey_reply(request: HttpRequest, journey_id: int) -> HttpResponse:
+    from followups.services import message_send_one_off
+
+    journey = _visible_journey(request, journey_id)
+    form = ReplyForm(request.POST, template_keys=selectors.template_keys())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            message_send_one_off(
+                journey_id=journey.pk,
+                actor=request.user,
+                subject=data["subject"],
+                text=data["text"],
+                template_key=data["template_key"] or None,
+            )
+        except FollowupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Email sent to {journey.patient.email}.")
+            return _back(journey, "timeline")
+    return _journey_page(request, journey, reply_form=form, open_panel="reply")
+
+
+@require_POST
+@staff_required
+def journey_log(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = _visible_journey(request, journey_id)
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        interaction = interaction_log(
+            journey_id=journey.pk,
+            kind=data["kind"],
+            summary=data["summary"],
+            by=request.user,
+            direction=data["direction"],
+            minutes_spent=data["minutes_spent"] or 0,
+            occurred_at=data["occurred_at"],
+        )
+        messages.success(request, f"{interaction.get_kind_display()} logged.")
+        return _back(journey, "timeline")
+    return _journey_page(request, journey, log_form=form, open_panel="log")
+
+
+@require_POST
+@staff_required
+def journey_dates(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = _visible_journey(request, journey_id)
+    form = DatesForm(request.POST)
+    if form.is_valid():
+        try:
+            journey_plan_dates(journey_id=journey.pk, actor=request.user, **form.cleaned_data)
+        except JourneyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Planned dates saved; check-ins re-planned to match.")
+            return _back(journey, "checkins")
+    return _journey_page(request, journey, dates_form=form, open_panel="dates")
+
+
+@require_POST
+@staff_required
+def journey_move_view(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """The stage buttons on the patient page (next stage, completed, a manager's step
+    back with a reason, reopen)."""
+    journey = _visible_journey(request, journey_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That move was not understood.")
+        return _back(journey)
+    data = form.cleaned_data
+    try:
+        journey_move(
+            journey_id=journey.pk,
+            target=data["target"],
+            actor=request.user,
+            reason=data["reason"],
+            expected_stage=data["expected_stage"] or None,
+        )
+    except JourneyError as exc:
+        messages.error(request, str(exc))
+    else:
+        moved = _visible_journey(request, journey.pk)
+        messages.success(request, f"Journey {_state_label(moved)}.")
+    return _back(journey)
+
+
+@require_POST
+@staff_required
+def journey_close(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = _visible_journey(request, journey_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            journey_move(
+                journey_id=journey.pk,
+                target=data["target"],
+                actor=request.user,
+                reason=data["reason"],
+                lost_reason=data["lost_reason"] if data["target"] == LOST else "",
+                postponed_until=data["postponed_until"] if data["target"] == POSTPONED else None,
+                expected_stage=journey.stage,
+            )
+        except JourneyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            moved = _visible_journey(request, journey.pk)
+            messages.success(request, f"Journey {_state_label(moved)}.")
+            return _back(journey)
+    return _journey_page(request, journey, close_form=form, open_panel="close")
+
+
+@require_POST
+@staff_required
+def journey_assign_view(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Managers reassign to anyone; a coordinator may only take an unassigned journey."""
+    journey = _visible_journey(request, journey_id)
+    if not is_manager(request.user):
+        if journey.coordinator_id is not None or request.POST.get("take") != "1":
+            messages.error(request, "Only a manager can reassign a journey.")
+            return _back(journey)
+        journey_assign(journey_id=journey.pk, coordinator=request.user, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, "You are now this patient's coordinator.")
+        return _back(journey)
+    form = AssignForm(request.POST, staff=_staff(request))
+    if form.is_valid():
+        coordinator = form.cleaned_data["coordinator"]
+        journey_assign(journey_id=journey.pk, coordinator=coordinator, actor=request.user)
+        name = (coordinator.get_full_name() or coordinator.username) if coordinator else "nobody"
+        messages.success(request, f"Assigned to {name}.")
+        return _back(journey)
+    return _journey_page(request, journey, assign_form=form, open_panel="assign")
+
+
+CHECKIN_ACTIONS = ("send", "skip", "cancel")
+
+
+@require_POST
+@staff_required
+def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Send now, skip this one, or cancel the rest of its series. htmx swaps the list."""
+    journey = _visible_journey(request, journey_id)
+    action = request.POST.get("action", "")
+    checkin_id = request.POST.get("checkin", "")
+    if action not in CHECKIN_ACTIONS or not checkin_id.isdigit():
+        return HttpResponse("Unknown check-in action.", status=400)
+    checkin = get_object_or_404(ScheduledMessage, pk=int(checkin_id), journey=journey)
+    if action == "send":
+        done = messages_send_now(ids=[checkin.pk])
+        note = "Sending now." if done else "That check-in is already on its way or done."
+    elif action == "skip":
+        done = messages_cancel(ids=[checkin.pk])
+        note = "Check-in skipped." if done else "That check-in can no longer be skipped."
+    else:
+        series = ScheduledMessage.objects.filter(
+            journey=journey,
+            rule_id=checkin.rule_id,
+            status__in=[Status.PENDING, Status.CLAIMED],
+            due_at__gte=checkin.due_at,
+        ).values_list("pk", flat=True)
+        done = messages_cancel(ids=list(series))
+        note = f"Cancelled {done} check-in{'s' if done != 1 else ''} of this series."
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "journeys/_checkins.html",
+            {"journey": journey, "checkins": selectors.journey_checkins(journey), "note": note},
+        )
+    messages.success(request, note)
+    return _back(journey, "checkins")
+
+
+@staff_required
+def inquiry_new(request: HttpRequest) -> HttpResponse:
+    """A new inquiry: registers the patient (or finds them by email) and opens a journey."""
+    staff = selectors.staff_choices()
+    initial = {
+        "coordinator": request.user.pk,
+        "email": request.GET.get("email", ""),
+        "full_name": request.GET.get("name", ""),
+    }
+    form = InquiryForm(request.POST or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        coordinator = data["coordinator"]
+        if not is_manager(request.user) and coordinator not in (None, request.user):
+            form.add_error("coordinator", "Coordinators open inquiries for themselves.")
+        else:
+            try:
+                with transaction.atomic():
+                    patient, reused = _patient_for_inquiry(data)
+                    journey = journey_create(
+                        patient=patient,
+                        procedure=data["procedure"],
+                        actor=request.user,
+                        coordinator=coordinator,
+                        note=data["note"].strip(),
+                    )
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except JourneyError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if reused:
+                    messages.info(
+                        request,
+                        f"{patient.email} was already registered: the inquiry is on "
+                        f"{patient.full_name}'s record.",
+                    )
+                messages.success(request, "Inquiry created.")
+                return redirect("dashboard:journey", journey_id=journey.pk)
+    return render(request, "journeys/new_inquiry.html", {"form": form})
+
+
+def _patient_for_inquiry(data: dict[str, Any]) -> tuple[Patient, bool]:
+    from crm.services import normalize_email
+
+    existing = Patient.objects.filter(email__iexact=normalize_email(data["email"])).first()
+    if existing is not None:
+        return existing, True
+    patient = patient_create(
+        full_name=data["full_name"],
+        email=data["email"],
+        phone=data["phone"],
+        country=data["country"],
+        preferred_language=data["preferred_language"],
+        timezone_name=data["timezone"],
+        source=data["source"],
+    )
+    return patient, False
+
+
+# --- Inbox and search -------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    box = selectors.inbox_unmatched(request.user)
+    known = {item.sender_patient_id for item in box.rows if item.sender_patient_id}
+    return render(
+        request,
+        "dashboard/inbox.html",
+        {
+            "inbox": box,
+            # One query for every known sender's journeys the user may see.
+            "journeys_of": selectors.journeys_by_patient(request.user, known),
+            "procedures": selectors.procedure_choices(),
+        },
+    )
+
+
+def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
+    """A journey number, or a patient's email (their newest journey the user may see)."""
+    value = value.strip().lstrip("#")
+    visible = journeys_visible_to(request.user)
+    if value.isdigit():
+        return visible.filter(pk=int(value)).first()
+    if "@" in value:
+        from crm.services import normalize_email
+
+        patient = Patient.objects.filter(email__iexact=normalize_email(value)).first()
+        if patient is not None:
+            return selectors.patient_latest_journey(request.user, patient.pk)
+    return None
+
+
+@require_POST
+@staff_required
+def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    """Attach an unmatched email to a journey, make it a new inquiry, or dismiss it."""
+    from followups.services_inbound import (
+        TriageError,
+        triage_attach,
+        triage_create_inquiry,
+        triage_dismiss,
+    )
+
+    try:
+        if action == "attach":
+            journey = _inbox_target(request, request.POST.get("target", ""))
+            if journey is None:
+                messages.error(
+                    request,
+                    "No journey you can see matches that: give a journey number or the "
+                    "patient's email address.",
+                )
+                return redirect("dashboard:inbox")
+            triage_attach(item_id=item_id, journey_id=journey.pk, actor=request.user)
+            messages.success(request, f"Attached to {journey.patient.full_name}'s journey.")
+            return redirect("dashboard:journey", journey_id=journey.pk)
+        if action == "inquiry":
+            procedure = request.POST.get("procedure", "")
+            if not procedure.isdigit():
+                messages.error(request, "Choose the procedure the inquiry is about.")
+                return redirect("dashboard:inbox")
+            journey = triage_create_inquiry(
+                item_id=item_id,
+                procedure_id=int(procedure),
+                actor=request.user,
+                full_name=request.POST.get("full_name", "").strip(),
+            )
+            messages.success(request, "New inquiry created from the email.")
+            return redirect("dashboard:journey", journey_id=journey.pk)
+        if action == "dismiss":
+            triage_dismiss(item_id=item_id, actor=request.user)
+            messages.success(request, "Email dismissed (kept in the admin's raw mail).")
+            return redirect("dashboard:inbox")
+    except TriageError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboard:inbox")
+    raise Http404("No such inbox action.")
+
+
+@require_GET
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.patient_search(request.user, query) if query else None
+    return render(request, "dashboard/search.html", {"q": query, "results": results})

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+
+@pytest.fixture
+def default_cadences(db: None) -> None:
+    """The default cadence rules and templates, as the data migration made them. A
+    transactional test elsewhere in the same worker may have flushed them."""
+    from followups.models import CadenceRule
+
+    if not CadenceRule.objects.exists():
+        migration = importlib.import_module("followups.migrations.0002_default_cadences")
+        migration.create_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard caches the staff list and patient countries for a minute or an hour;
+    each test starts without another test's."""
+    from django.core.cache import cache
+
+    cache.clear()

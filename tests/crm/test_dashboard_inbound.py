@@ -1,0 +1,118 @@
+"""The dashboard's side of inbound email: replies waiting on My day, and the triage Inbox
+(attach to a patient, make a new inquiry, dismiss)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from followups.models import Message, TriageItem, TriageStatus
+from followups.services_inbound import inbound_receive
+from journeys.models import Journey
+from journeys.services import journey_create, journey_mark_waiting
+from tests.conftest import make_patient
+
+pytestmark = pytest.mark.django_db
+
+MAIL = Path(__file__).resolve().parents[1] / "followups" / "mail"
+
+
+@pytest.fixture(autouse=True)
+def _inbound_settings(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.INQUIRY_ADDRESS = "care@clinic.example"
+    settings.INQUIRY_AUTO_CREATE = True
+    settings.INQUIRY_DEFAULT_PROCEDURE_ID = 0
+    settings.INBOUND_ESP = ""
+    settings.INBOUND_DOMAIN = "reply.clinic.example"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def unmatched_item() -> TriageItem:
+    result = inbound_receive(raw=(MAIL / "14-unmatched-stranger.eml").read_bytes(), source="test")
+    assert result.outcome == "triage"
+    return TriageItem.objects.get(pk=result.triage_item_id)
+
+
+def test_my_day_lists_replies_waiting_longest_first(
+    client, coordinator, other_coordinator, procedure
+):
+    mine = journey_create(
+        patient=make_patient(full_name="Waiting Long"),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+    )
+    newer = journey_create(
+        patient=make_patient(full_name="Waiting Short"),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+    )
+    theirs = journey_create(
+        patient=make_patient(full_name="Not Mine"),
+        procedure=procedure,
+        actor=other_coordinator,
+        coordinator=other_coordinator,
+    )
+    now = timezone.now()
+    journey_mark_waiting(journey_id=mine.pk, at=now - dt.timedelta(hours=30))
+    journey_mark_waiting(journey_id=newer.pk, at=now - dt.timedelta(hours=1))
+    journey_mark_waiting(journey_id=theirs.pk, at=now - dt.timedelta(hours=50))
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    replies = html.split('id="h-replies"')[1].split('id="h-risk"')[0]
+    assert replies.index("Waiting Long") < replies.index("Waiting Short")
+    assert "Not Mine" not in replies
+    assert f"/journeys/{mine.pk}/#reply" in replies
+
+
+def test_inbox_lists_unmatched_mail_and_attaches_it(client, coordinator, journey):
+    item = unmatched_item()
+    client.force_login(coordinator)
+    html = client.get("/inbox/").content.decode()
+    assert item.from_email in html and "Attach to patient" in html
+    response = client.post(f"/inbox/{item.pk}/attach/", {"target": str(journey.pk)})
+    assert response["Location"] == f"/journeys/{journey.pk}/"
+    item.refresh_from_db()
+    assert item.status == TriageStatus.ATTACHED and item.journey_id == journey.pk
+    assert Message.objects.filter(journey=journey, direction="in").exists()
+
+
+def test_inbox_refuses_a_journey_the_coordinator_cannot_see(
+    client, coordinator, other_coordinator, procedure
+):
+    theirs = journey_create(
+        patient=make_patient(), procedure=procedure, actor=None, coordinator=other_coordinator
+    )
+    item = unmatched_item()
+    client.force_login(coordinator)
+    response = client.post(f"/inbox/{item.pk}/attach/", {"target": str(theirs.pk)}, follow=True)
+    assert "No journey you can see matches that" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == TriageStatus.OPEN
+
+
+def test_inbox_creates_an_inquiry_and_dismisses(client, coordinator, procedure):
+    item = unmatched_item()
+    client.force_login(coordinator)
+    response = client.post(
+        f"/inbox/{item.pk}/inquiry/", {"procedure": procedure.pk, "full_name": "Tom Agent"}
+    )
+    journey = Journey.objects.get(pk=response["Location"].split("/")[2])
+    assert journey.patient.email == item.from_email
+    second = TriageItem.objects.create(
+        raw_email=item.raw_email,
+        message_key="dashboard-test-second",
+        reason="test",
+        from_email="spam@example.net",
+        subject="Cheap pills",
+        received_at=timezone.now(),
+    )
+    client.post(f"/inbox/{second.pk}/dismiss/")
+    second.refresh_from_db()
+    assert second.status == TriageStatus.DISMISSED
