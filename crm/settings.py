@@ -209,3 +209,46 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+
+# --- Follow-ups (timed emails: followups/README.md) ------------------------------------
+COMPANY_NAME = env_str("COMPANY_NAME", "Clinic Care")
+COMPANY_PHONE = env_str("COMPANY_PHONE", "")
+COMPANY_EMERGENCY_PHONE = env_str("COMPANY_EMERGENCY_PHONE", "")
+# Replies go to reply+<signed journey token>@INBOUND_DOMAIN; route that domain's mail to
+# the inbound webhook or `manage.py receive_email`.
+INBOUND_DOMAIN = env_str("INBOUND_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2]).lower()
+if "@" in INBOUND_DOMAIN or "." not in INBOUND_DOMAIN:
+    raise ImproperlyConfigured(f"INBOUND_DOMAIN={INBOUND_DOMAIN!r} is not a domain name.")
+# The satisfaction survey link in templates; {token} is replaced by a signed journey token.
+FOLLOWUPS_SURVEY_URL = env_str("FOLLOWUPS_SURVEY_URL", f"{SITE_URL}/survey/{{token}}/")
+if "{token}" not in FOLLOWUPS_SURVEY_URL:
+    raise ImproperlyConfigured("FOLLOWUPS_SURVEY_URL must contain {token}.")
+# The dispatcher (a beat entry) claims due messages every N seconds, at most BATCH_SIZE
+# per transaction; claims older than CLAIM_TIMEOUT seconds (a worker died) are returned.
+FOLLOWUPS_DISPATCH_INTERVAL = env_int("FOLLOWUPS_DISPATCH_INTERVAL", 30, minimum=1)
+FOLLOWUPS_BATCH_SIZE = env_int("FOLLOWUPS_BATCH_SIZE", 100, minimum=1)
+FOLLOWUPS_CLAIM_TIMEOUT = env_int("FOLLOWUPS_CLAIM_TIMEOUT", 300, minimum=5)
+# Seconds to wait before each retry of a transient send failure; after the last the
+# message is marked failed for the coordinator.
+try:
+    FOLLOWUPS_RETRY_DELAYS = [
+        int(v) for v in env_list("FOLLOWUPS_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "FOLLOWUPS_RETRY_DELAYS must be comma-separated seconds, e.g. 60,300,1800."
+    ) from None
+# An occurrence whose time passed more than this many seconds before it was planned is
+# skipped (a T-14 checklist for a trip booked 5 days ahead); a fresher one goes at once.
+FOLLOWUPS_STALE_AFTER = env_int("FOLLOWUPS_STALE_AFTER", 12 * 3600, minimum=0)
+# Redis redelivers an unacknowledged task after this many seconds. Sends are idempotent,
+# so a short value is safe; no task here ever waits in the broker for days.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
+    "task": "followups.tasks.dispatch_due",
+    "schedule": float(FOLLOWUPS_DISPATCH_INTERVAL),
+    # A tick that waited longer than one interval is superseded by the next one.
+    "options": {"expires": float(FOLLOWUPS_DISPATCH_INTERVAL)},
+}

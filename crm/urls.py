@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from crm import views
@@ -15,4 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # ESP webhooks: /anymail/<esp>/tracking/ (delivery events) and /anymail/<esp>/inbound/.
+    path("anymail/", include("anymail.urls")),
+    path("followups/", include("followups.urls")),
 ]

@@ -1,0 +1,206 @@
+"""Every email the follow-ups app sends, one small function per kind.
+
+A message template gives the body; the layout (templates/emails/layout.html and
+layout.txt) adds the frame, the footer and, for marketing, the unsubscribe link. These
+functions only build and hand over messages: recording them is followups.services' job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import formataddr
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from followups.context import company_context, template_context
+from followups.models import Kind
+from followups.templating import Rendered, render_parts
+from followups.tokens import reply_address, survey_token, unsubscribe_token
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from followups.models import MessageTemplate, ScheduledMessage
+    from journeys.models import Journey
+
+# The few words the layout adds, in the patient's language (English is the fallback).
+FOOTER: dict[str, dict[str, str]] = {
+    "en": {
+        "reply": "Simply reply to this email to reach your coordinator.",
+        "emergency": "In an emergency call",
+        "unsubscribe": "Unsubscribe from these emails",
+    },
+    "es": {
+        "reply": "Responda a este correo para hablar con su coordinador.",
+        "emergency": "En caso de emergencia llame al",
+        "unsubscribe": "Darse de baja de estos correos",
+    },
+    "de": {
+        "reply": "Antworten Sie einfach auf diese E-Mail, um Ihre Koordinatorin zu erreichen.",
+        "emergency": "Im Notfall erreichen Sie uns unter",
+        "unsubscribe": "Diese E-Mails abbestellen",
+    },
+}
+
+
+@dataclass
+class Outgoing:
+    """A built email and what the send service records about it."""
+
+    email: EmailMultiAlternatives
+    message_id: str
+    reply_to: str
+    rendered: Rendered
+    language: str
+    kind: str
+    template_key: str
+
+
+def unsubscribe_url(patient_id: int) -> str:
+    path = reverse("followups:unsubscribe", args=[unsubscribe_token(patient_id)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def links_for(journey: Journey) -> dict[str, str]:
+    return {
+        "survey": settings.FOLLOWUPS_SURVEY_URL.format(token=survey_token(journey.pk)),
+        "unsubscribe": unsubscribe_url(journey.patient_id),
+    }
+
+
+def from_address() -> str:
+    return formataddr((settings.COMPANY_NAME, settings.DEFAULT_FROM_EMAIL))
+
+
+def _build(
+    *,
+    journey: Journey,
+    rendered: Rendered,
+    language: str,
+    kind: str,
+    template_key: str,
+    automated: bool,
+    extra_headers: dict[str, str] | None = None,
+) -> Outgoing:
+    patient = journey.patient
+    marketing = kind == Kind.MARKETING
+    unsubscribe = unsubscribe_url(patient.pk) if marketing else ""
+    # Marketing copy usually ends with its own unsubscribe line; the footer adds one only
+    # if the body has none.
+    footer_unsubscribe = "" if unsubscribe and unsubscribe in rendered.text else unsubscribe
+    layout: dict[str, Any] = {
+        "language": language,
+        "subject": rendered.subject,
+        "company": company_context(),
+        "footer": FOOTER.get(language, FOOTER["en"]),
+        "unsubscribe_url": footer_unsubscribe,
+        # Rendered with autoescape from a validated template: safe to embed as is.
+        "body_html": mark_safe(rendered.html),  # noqa: S308
+        "body_text": rendered.text.strip(),
+    }
+    # Our own Message-ID on the inbound domain: a reply's In-Reply-To names it.
+    message_id = make_msgid(domain=settings.INBOUND_DOMAIN)
+    reply_to = reply_address(journey.pk)
+    headers = {"Message-ID": message_id}
+    if automated:
+        # RFC 3834: autoresponders must not answer automated mail (no reply loops).
+        headers["Auto-Submitted"] = "auto-generated"
+    if marketing:
+        # RFC 8058 one-click unsubscribe: the mail client POSTs to the URL.
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers.update(extra_headers or {})
+    email = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=render_to_string("emails/layout.txt", layout),
+        from_email=from_address(),
+        to=[patient.email],
+        reply_to=[reply_to],
+        headers=headers,
+    )
+    email.attach_alternative(render_to_string("emails/layout.html", layout), "text/html")
+    # Read by anymail's ESP backends (ignored by Django's own): the tracking webhook
+    # brings the metadata back, which finds the message even before the ESP id is known.
+    email.metadata = {"crm_message_id": message_id}  # type: ignore[attr-defined]
+    if template_key:
+        email.tags = [template_key]  # type: ignore[attr-defined]
+    return Outgoing(
+        email=email,
+        message_id=message_id,
+        reply_to=reply_to,
+        rendered=rendered,
+        language=language,
+        kind=kind,
+        template_key=template_key,
+    )
+
+
+def render_template(
+    template: MessageTemplate, *, journey: Journey, now: dt.datetime | None = None
+) -> Rendered:
+    context = template_context(journey=journey, links=links_for(journey), now=now)
+    return render_parts(
+        subject=template.subject, text=template.text, html=template.html, context=context
+    )
+
+
+def scheduled_email(
+    scheduled: ScheduledMessage, *, template: MessageTemplate, now: dt.datetime | None = None
+) -> Outgoing:
+    """A cadence message: the rule's template in the patient's language."""
+    journey = scheduled.journey
+    return _build(
+        journey=journey,
+        rendered=render_template(template, journey=journey, now=now),
+        language=template.language,
+        kind=scheduled.rule.kind,
+        template_key=template.key,
+        automated=True,
+        extra_headers={"X-CRM-Scheduled-Message": str(scheduled.pk)},
+    )
+
+
+def one_off_email(
+    *, journey: Journey, rendered: Rendered, language: str, template_key: str = ""
+) -> Outgoing:
+    """A coordinator's own email on a journey (free text or a template)."""
+    return _build(
+        journey=journey,
+        rendered=rendered,
+        language=language,
+        kind=Kind.CARE,
+        template_key=template_key,
+        automated=False,
+    )
+
+
+def deliver(outgoing: Outgoing) -> None:
+    """Hand the message to the configured backend (console, file, or an anymail ESP)."""
+    outgoing.email.send()
+
+
+def preview(*, subject: str, text: str, html: str) -> Rendered:
+    """The admin preview: a template against the sample context, inside the layout."""
+    from followups.context import sample_context
+
+    context = sample_context()
+    rendered = render_parts(subject=subject, text=text, html=html, context=context)
+    layout: dict[str, Any] = {
+        "language": "en",
+        "subject": rendered.subject,
+        "company": context["company"],
+        "footer": FOOTER["en"],
+        "unsubscribe_url": "",
+        "body_html": mark_safe(rendered.html),  # noqa: S308
+        "body_text": rendered.text.strip(),
+    }
+    return Rendered(
+        subject=rendered.subject,
+        text=render_to_string("emails/layout.txt", layout),
+        html=render_to_string("emails/layout.html", layout),
+    )

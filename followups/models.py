@@ -1,0 +1,366 @@
+"""Automated messages: templates, cadence rules, the schedule, and every email sent.
+
+The models hold data and small read-only helpers. Every write is in followups.services;
+the timing arithmetic is in followups.scheduling (pure functions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from journeys.models import Stage
+
+# Monday=0 ... Sunday=6, as datetime.weekday() counts.
+WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+ALL_WEEKDAYS = 0b1111111
+MON_TO_FRI = 0b0011111
+
+
+def weekdays_to_mask(days: list[int] | tuple[int, ...] | set[int]) -> int:
+    mask = 0
+    for day in days:
+        if not 0 <= int(day) <= 6:
+            raise ValueError(f"{day!r} is not a weekday number (0=Monday .. 6=Sunday).")
+        mask |= 1 << int(day)
+    return mask
+
+
+def mask_to_weekdays(mask: int) -> list[int]:
+    return [day for day in range(7) if mask & (1 << day)]
+
+
+class Kind(models.TextChoices):
+    # Care messages are part of the treatment and still go out after a marketing opt-out;
+    # marketing messages carry List-Unsubscribe and stop at the opt-out.
+    CARE = "care", "Care"
+    MARKETING = "marketing", "Marketing"
+
+
+class Anchor(models.TextChoices):
+    STAGE_ENTRY = "stage_entry", "Stage entry"
+    PLANNED_ARRIVAL = "planned_arrival", "Planned arrival"
+    PLANNED_PROCEDURE = "planned_procedure", "Planned procedure"
+    PLANNED_DEPARTURE = "planned_departure", "Planned departure"
+
+
+class RepeatUntil(models.TextChoices):
+    STAGE_EXIT = "", "While in the stage (max occurrences)"
+    PLANNED_ARRIVAL = "planned_arrival", "Planned arrival"
+    PLANNED_PROCEDURE = "planned_procedure", "Planned procedure"
+    PLANNED_DEPARTURE = "planned_departure", "Planned departure"
+
+
+class Unit(models.TextChoices):
+    MINUTES = "minutes", "Minutes"
+    HOURS = "hours", "Hours"
+    DAYS = "days", "Days"
+
+
+class MessageTemplate(models.Model):
+    """One language variant of an email, in Django template syntax over the documented
+    context (followups.context). Saved only after it rendered against a sample context."""
+
+    key = models.SlugField(max_length=64)
+    language = models.CharField(max_length=8, choices=settings.PATIENT_LANGUAGES, default="en")
+    subject = models.CharField(max_length=300)
+    text = models.TextField(help_text="Plain-text body.")
+    html = models.TextField(help_text="HTML body (the layout adds the frame and footer).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="template_key_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.language}]"
+
+    def clean(self) -> None:
+        # Validation, not logic: the admin form and template_save both reach it, so a
+        # template that does not render never reaches send time.
+        from followups.templating import template_errors
+
+        errors = template_errors(subject=self.subject, text=self.text, html=self.html)
+        if errors:
+            raise ValidationError(errors)
+
+
+class CadenceRule(models.Model):
+    """When to send which template, relative to a stage entry or a planned date."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    template_key = models.SlugField(max_length=64)
+    stage = models.CharField(
+        max_length=16, choices=Stage.choices, help_text="Planned when the journey enters it."
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CARE)
+    anchor = models.CharField(max_length=32, choices=Anchor.choices, default=Anchor.STAGE_ENTRY)
+    offset_value = models.IntegerField(default=0, help_text="Negative: before the anchor.")
+    offset_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.DAYS)
+    repeat_every = models.PositiveIntegerField(
+        default=0, help_text="0: send once. Otherwise repeat every N units."
+    )
+    repeat_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.DAYS)
+    repeat_until = models.CharField(
+        max_length=32,
+        choices=RepeatUntil.choices,
+        blank=True,
+        default=RepeatUntil.STAGE_EXIT,
+        help_text="Repeats stop before this date; while the date is unknown, or with "
+        "'while in the stage', max occurrences bounds them.",
+    )
+    max_occurrences = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    send_any_time = models.BooleanField(
+        default=False,
+        help_text="Ignore the send window (for answers to something the patient just did).",
+    )
+    window_start = models.TimeField(default=dt.time(9, 0))
+    window_end = models.TimeField(default=dt.time(18, 0))
+    window_weekdays = models.PositiveSmallIntegerField(
+        default=ALL_WEEKDAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(ALL_WEEKDAYS)],
+        help_text="Bit mask of allowed weekdays in the patient's local time, bit 0 = Monday.",
+    )
+    stop_on_reply = models.BooleanField(
+        default=False, help_text="Cancel when the patient replied after it was planned."
+    )
+    stop_on_stage_exit = models.BooleanField(default=True)
+    stop_on_close = models.BooleanField(
+        default=True, help_text="Cancel when the journey is lost, postponed or completed."
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["stage", "anchor", "offset_value", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_start__lt=models.F("window_end")),
+                name="cadence_window_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def weekdays(self) -> list[int]:
+        return mask_to_weekdays(self.window_weekdays)
+
+    @property
+    def repeats(self) -> bool:
+        return self.repeat_every > 0
+
+    def clean(self) -> None:
+        if (
+            self.window_start is not None
+            and self.window_end is not None
+            and self.window_start >= self.window_end
+        ):
+            raise ValidationError({"window_end": "The window must end after it starts."})
+        if (
+            self.repeat_every
+            and self.repeat_until
+            and self.repeat_until == self.anchor
+            and self.offset_value >= 0
+        ):
+            raise ValidationError(
+                {"repeat_until": "Repeats would start after the date they stop at."}
+            )
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    # The dispatcher claimed it and enqueued a send task.
+    CLAIMED = "claimed", "Claimed"
+    # A send task owns it and is talking to the ESP right now.
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+class CancelReason(models.TextChoices):
+    REPLIED = "replied", "Patient replied"
+    LEFT_STAGE = "left_stage", "Journey left the stage"
+    CLOSED = "closed", "Journey closed"
+    OPTED_OUT = "opted_out", "Patient opted out"
+    UNDELIVERABLE = "undeliverable", "Address undeliverable"
+    RESCHEDULED = "rescheduled", "No longer in the plan"
+    MANUAL = "manual", "Cancelled by staff"
+    NO_TEMPLATE = "no_template", "No template"
+
+
+# Cancellations that a new plan may undo: the message was never sent and the reason no
+# longer holds once the journey (re-)enters the stage or its dates change.
+REVIVABLE_REASONS = frozenset(
+    {CancelReason.LEFT_STAGE, CancelReason.CLOSED, CancelReason.RESCHEDULED}
+)
+
+
+class ScheduledMessage(models.Model):
+    """One planned email. Days-long delays live here as `due_at`, never in the broker."""
+
+    journey = models.ForeignKey(
+        "journeys.Journey", on_delete=models.CASCADE, related_name="scheduled_messages"
+    )
+    rule = models.ForeignKey(CadenceRule, on_delete=models.PROTECT, related_name="scheduled")
+    # The n-th message of the rule's series for this journey; (journey, rule, occurrence)
+    # is unique, so re-planning never duplicates and a sent occurrence is never re-sent.
+    occurrence = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField()
+    # The journey's stage_entered_at when this row was planned: tells one stay in a stage
+    # from a later return to it.
+    stage_entered_at = models.DateTimeField()
+    # When it was (re-)planned: "the patient replied since it was planned" compares to this.
+    planned_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=16, choices=CancelReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "rule", "occurrence"], name="scheduled_journey_rule_occurrence"
+            ),
+        ]
+        indexes = [
+            # The dispatcher's query: pending rows by due time. Partial, so it stays small.
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="scheduled_pending_due"
+            ),
+            # The reaper's query.
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status__in=["claimed", "sending"]),
+                name="scheduled_inflight_claimed",
+            ),
+            models.Index(fields=["journey", "status"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.key} #{self.occurrence} for journey {self.journey_id}"
+
+
+class Direction(models.TextChoices):
+    OUT = "out", "To the patient"
+    IN = "in", "From the patient"
+
+
+class MessageStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    QUEUED = "queued", "Queued at the ESP"
+    DELIVERED = "delivered", "Delivered"
+    OPENED = "opened", "Opened"
+    DEFERRED = "deferred", "Deferred"
+    BOUNCED = "bounced", "Bounced"
+    REJECTED = "rejected", "Rejected"
+    COMPLAINED = "complained", "Marked as spam"
+    FAILED = "failed", "Failed"
+    RECEIVED = "received", "Received"
+
+
+class Message(models.Model):
+    """An email to (or from) a patient on a journey, as it was sent."""
+
+    journey = models.ForeignKey(
+        "journeys.Journey", on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.OUT)
+    # Several rows are possible only in the documented crash case (sent, then the process
+    # died before the commit): the resend is recorded too, so history stays truthful.
+    scheduled_message = models.ForeignKey(
+        ScheduledMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    template_key = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CARE)
+    # Our own RFC 5322 Message-ID, so replies' In-Reply-To finds the journey.
+    message_id = models.CharField(max_length=255, unique=True)
+    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=MessageStatus.choices, default=MessageStatus.SENT
+    )
+    from_email = models.CharField(max_length=320)
+    to_email = models.CharField(max_length=320)
+    reply_to = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    sent_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    complained_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["journey", "-sent_at"]),
+            models.Index(fields=["direction", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.subject}"
+
+
+class MessageEvent(models.Model):
+    """A delivery or tracking event from the ESP, appended as it arrives."""
+
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    # Kept even when no message matched yet (the webhook can beat our commit): the send
+    # service attaches such orphans when it records the message.
+    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    esp_name = models.CharField(max_length=32, blank=True)
+    esp_event_id = models.CharField(max_length=255, blank=True)
+    event_type = models.CharField(max_length=32)
+    occurred_at = models.DateTimeField()
+    recipient = models.CharField(max_length=320, blank=True)
+    reject_reason = models.CharField(max_length=32, blank=True)
+    description = models.TextField(blank=True)
+    mta_response = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            # ESPs retry webhooks; the same event must not be counted twice.
+            models.UniqueConstraint(
+                fields=["esp_name", "esp_event_id"],
+                condition=~Q(esp_event_id=""),
+                name="message_event_esp_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} at {self.occurred_at:%Y-%m-%d %H:%M}"

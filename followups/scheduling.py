@@ -1,0 +1,146 @@
+"""Due-time arithmetic for cadence rules: pure functions, no database.
+
+All instants are aware datetimes; results are in UTC. Offsets in days are calendar days in
+the patient's wall-clock time (a "+1 day" check-in at 10:00 stays at 10:00 across a DST
+change); offsets in minutes and hours are elapsed time. Planned dates (arrival, procedure,
+departure) are the patient's local midnight of that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from followups.models import CadenceRule
+
+UTC = dt.UTC
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # Patient.timezone is validated on input; an old bad value must not stop sending.
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def localize(naive: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A local wall-clock time as a UTC instant.
+
+    In the spring-forward gap (02:30 on the last Sunday of March in Berlin does not exist)
+    fold=0 reads the time with the offset before the change, which lands an hour later
+    in real time (03:30 CEST); in the autumn overlap it takes the first of the two.
+    """
+    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def date_midnight(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    return localize(dt.datetime.combine(day, dt.time(0, 0)), tz)
+
+
+def add_offset(when: dt.datetime, value: int, unit: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    if unit == "days":
+        local = when.astimezone(tz).replace(tzinfo=None)
+        return localize(local + dt.timedelta(days=value), tz)
+    if unit == "hours":
+        return (when + dt.timedelta(hours=value)).astimezone(UTC)
+    if unit == "minutes":
+        return (when + dt.timedelta(minutes=value)).astimezone(UTC)
+    raise ValueError(f"Unknown unit {unit!r}.")
+
+
+def next_in_window(
+    when: dt.datetime,
+    tz: zoneinfo.ZoneInfo,
+    *,
+    start: dt.time,
+    end: dt.time,
+    weekdays_mask: int,
+) -> dt.datetime:
+    """`when` if it falls inside the send window in local time, else the next opening."""
+    if not weekdays_mask & 0b1111111:
+        raise ValueError("The send window allows no weekday.")
+    when = when.astimezone(UTC)
+    first_day = when.astimezone(tz).date()
+    for days in range(8):
+        day = first_day + dt.timedelta(days=days)
+        if not weekdays_mask & (1 << day.weekday()):
+            continue
+        opens = localize(dt.datetime.combine(day, start), tz)
+        closes = localize(dt.datetime.combine(day, end), tz)
+        if when < opens:
+            return opens
+        if when < closes:
+            return when
+    raise AssertionError("unreachable: a week always contains an allowed weekday")
+
+
+@dataclass(frozen=True)
+class PlannedTime:
+    index: int  # position in the rule's series, 0-based
+    due_at: dt.datetime  # window-adjusted, UTC
+    nominal_at: dt.datetime  # before the window moved it
+
+
+def anchor_instants(
+    *,
+    stage_entered_at: dt.datetime,
+    planned_arrival: dt.date | None,
+    planned_procedure: dt.date | None,
+    planned_departure: dt.date | None,
+    tz: zoneinfo.ZoneInfo,
+) -> dict[str, dt.datetime | None]:
+    def at(day: dt.date | None) -> dt.datetime | None:
+        return None if day is None else date_midnight(day, tz)
+
+    return {
+        "stage_entry": stage_entered_at.astimezone(UTC),
+        "planned_arrival": at(planned_arrival),
+        "planned_procedure": at(planned_procedure),
+        "planned_departure": at(planned_departure),
+    }
+
+
+def plan_rule_times(
+    rule: CadenceRule, *, anchors: dict[str, dt.datetime | None], tz: zoneinfo.ZoneInfo
+) -> list[PlannedTime]:
+    """The series of due times a rule asks for. Empty while its anchor date is unknown.
+
+    A repeating rule runs from its first time every `repeat_every` units, stopping before
+    its `repeat_until` date when that is known, and after `max_occurrences` in any case
+    (the bound for "while in the stage": leaving the stage cancels what is left).
+    """
+    anchor_at = anchors.get(rule.anchor)
+    if anchor_at is None:
+        return []
+    first = add_offset(anchor_at, rule.offset_value, rule.offset_unit, tz)
+    until = anchors.get(rule.repeat_until) if rule.repeat_every and rule.repeat_until else None
+    count = rule.max_occurrences if rule.repeat_every else 1
+    planned: list[PlannedTime] = []
+    for index in range(count):
+        # Each time from the first, not from the previous: no drift across DST changes.
+        nominal = (
+            add_offset(first, index * rule.repeat_every, rule.repeat_unit, tz) if index else first
+        )
+        if until is not None and nominal >= until:
+            break
+        if rule.send_any_time:
+            due = nominal
+        else:
+            due = next_in_window(
+                nominal,
+                tz,
+                start=rule.window_start,
+                end=rule.window_end,
+                weekdays_mask=rule.window_weekdays,
+            )
+        if until is not None and due >= until:
+            break
+        # Several nominal times closed by the window open at the same moment: one message.
+        if planned and due <= planned[-1].due_at:
+            continue
+        planned.append(PlannedTime(index=index, due_at=due, nominal_at=nominal))
+    return planned

@@ -1,0 +1,22 @@
+"""Thin Celery tasks: take ids, call one service. Retries go through the schedule's due_at
+(never Celery countdowns), so the only policy here is "no Celery retry"."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="followups.tasks.dispatch_due", ignore_result=True)
+def dispatch_due() -> None:
+    """The beat entry: reap stuck claims, claim due messages, enqueue their sends."""
+    from followups.services import messages_dispatch_due
+
+    messages_dispatch_due()
+
+
+@shared_task(name="followups.tasks.send_scheduled_message", ignore_result=True)
+def send_scheduled_message(scheduled_message_id: int) -> None:
+    """Send one claimed message; a duplicate or late delivery of this task is a no-op."""
+    from followups.services import message_send_scheduled
+
+    message_send_scheduled(scheduled_message_id=scheduled_message_id)
