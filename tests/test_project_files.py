@@ -28,7 +28,9 @@ def test_compose_app_services_run_makefile_targets():
 
 def test_compose_environment_is_documented_in_env_example():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
     for name in ("web", "worker", "beat"):
         for variable in compose["services"][name]["environment"]:
             assert variable in documented, f"{variable} is missing from .env.example"
@@ -38,7 +40,9 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     sources = "".join(p.read_text() for p in (ROOT / "crm").glob("*.py"))
     read = set(re.findall(r'env_[a-z_]+\(\s*"([A-Z][A-Z0-9_]+)"', sources))
     read |= set(re.findall(r'(?:database|broker)_from_url\(\s*"([A-Z_]+)"', sources))
-    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
     assert read - documented == set()
 
 
