@@ -25,6 +25,16 @@ class Stage(models.TextChoices):
 # The order of the five stages; a journey moves forward one step at a time.
 STAGE_ORDER: list[str] = [s.value for s in Stage]
 
+# The Journey column holding the first time the journey entered each stage. Inquiry has
+# none of its own: every journey starts there at inquiry_received_at.
+STAGE_REACHED_AT: dict[str, str] = {
+    Stage.INQUIRY.value: "inquiry_received_at",
+    Stage.BOOKED.value: "booked_at",
+    Stage.ARRIVAL.value: "arrived_at",
+    Stage.PROCEDURE.value: "procedure_at",
+    Stage.FOLLOWUP.value: "followup_at",
+}
+
 
 class Outcome(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -65,6 +75,16 @@ class Journey(models.Model):
     inquiry_received_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The first time the journey entered each later stage, written by journey_move in the
+    # transition's transaction and never cleared. The funnel counts "reached stage X" from
+    # these, so a journey later lost, postponed or stepped back still counts for every stage
+    # it passed through, without reading its events (journeys.reports).
+    booked_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    procedure_at = models.DateTimeField(null=True, blank=True)
+    followup_at = models.DateTimeField(null=True, blank=True)
+    # How many times it was postponed: tells "postponed and came back" from "never paused".
+    times_postponed = models.PositiveSmallIntegerField(default=0)
     planned_arrival = models.DateField(null=True, blank=True)
     planned_procedure = models.DateField(null=True, blank=True)
     planned_departure = models.DateField(null=True, blank=True)

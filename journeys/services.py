@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from crm.roles import Actor, is_manager, person
 from journeys.models import (
     STAGE_ORDER,
+    STAGE_REACHED_AT,
     EventKind,
     Journey,
     JourneyEvent,
@@ -182,7 +183,9 @@ def journey_move(
                 raise TransitionNotAllowed("The re-engage date must be in the future.")
             journey.outcome = Outcome.POSTPONED
             journey.postponed_until = postponed_until
-            update_fields += ["postponed_until"]
+            # Reports: tells "postponed and came back" from "never paused" (journeys.reports).
+            journey.times_postponed += 1
+            update_fields += ["postponed_until", "times_postponed"]
         elif move.kind == EventKind.COMPLETED:
             journey.outcome = Outcome.COMPLETED
             journey.closed_at = now
@@ -194,6 +197,13 @@ def journey_move(
                 update_fields += ["postponed_until"]
             journey.stage = target
             journey.stage_entered_at = now
+            # Reports: the first entry into each stage, kept for good, so the funnel counts a
+            # journey for every stage it reached even after it is lost, postponed or stepped
+            # back (journeys.reports). Same transaction and row lock as the stage itself.
+            reached_field = STAGE_REACHED_AT[target]
+            if getattr(journey, reached_field) is None:
+                setattr(journey, reached_field, now)
+                update_fields.append(reached_field)
 
         try:
             # A savepoint, so a clash with the one-active-per-procedure rule (a postponed
@@ -336,3 +346,51 @@ def journey_record_first_response(*, journey_id: int, at: dt.datetime | None = N
     Journey.objects.filter(pk=journey_id, first_response_at__isnull=True).update(
         first_response_at=at or timezone.now()
     )
+
+
+# The stage-entering event kinds; lost/postponed/completed events keep the stage they
+# happened in, so they never mark a stage as reached.
+_ENTERING_KINDS = (
+    EventKind.ADVANCED.value,
+    EventKind.STEPPED_BACK.value,
+    EventKind.REOPENED.value,
+)
+
+
+def journeys_backfill_reached(*, journey_ids: list[int] | None = None) -> int:
+    """Rewrite the stage first-entry times and the postponement count of journeys from their
+    events, in one UPDATE per chunk of ids (all journeys when `journey_ids` is None).
+
+    For rows written around journey_move: the demo seeder's bulk writes and repairs. The
+    migration that added the columns runs a frozen copy of the same statement. Returns the
+    number of journeys updated.
+    """
+    journey_table = Journey._meta.db_table
+    event_table = JourneyEvent._meta.db_table
+    columns = [(field, stage) for stage, field in STAGE_REACHED_AT.items() if stage != "inquiry"]
+    selects = ",\n".join(
+        f"MIN(created_at) FILTER (WHERE to_stage = '{stage}' AND kind IN "
+        f"({', '.join(repr(k) for k in _ENTERING_KINDS)})) AS {field}"
+        for field, stage in columns
+    )
+    sets = ", ".join(f"{field} = ev.{field}" for field, _ in columns)
+    # Only our own table, column and choice names go into the text; ids are parameters.
+    sql = (
+        f"UPDATE {journey_table} SET {sets}, times_postponed = ev.times_postponed "  # noqa: S608
+        f"FROM (SELECT journey_id, {selects}, "
+        f"COUNT(*) FILTER (WHERE kind = '{EventKind.POSTPONED.value}') AS times_postponed "
+        f"FROM {event_table} %s GROUP BY journey_id) AS ev "
+        f"WHERE {journey_table}.id = ev.journey_id"
+    )
+    updated = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if journey_ids is None:
+            cursor.execute(sql % "")
+            return cursor.rowcount
+        # Chunks keep SQLite under its bound-parameter limit.
+        for start in range(0, len(journey_ids), 10_000):
+            chunk = journey_ids[start : start + 10_000]
+            where = f"WHERE journey_id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(sql % where, chunk)
+            updated += cursor.rowcount
+    return updated
