@@ -249,6 +249,10 @@ FOLLOWUPS_STALE_AFTER = env_int("FOLLOWUPS_STALE_AFTER", 12 * 3600, minimum=0)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+# Celery's Django fixup closes the database connection before and after every task (and,
+# with the connection pool under prefork, the pool itself): a short send task would spend
+# most of its time connecting. Reuse the connection for up to N tasks; 0 = close every time.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100, minimum=0)
 CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
     "task": "followups.tasks.dispatch_due",
     "schedule": float(FOLLOWUPS_DISPATCH_INTERVAL),

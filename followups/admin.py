@@ -275,7 +275,7 @@ class MessageAdmin(admin.ModelAdmin):
                 try:
                     message = message_send_one_off(
                         journey_id=data["journey"],
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         subject=data["subject"],
                         text=data["text"],
                         template_key=data["template_key"] or None,

@@ -180,8 +180,8 @@ def one_off_email(
 
 
 def deliver(outgoing: Outgoing) -> None:
-    """Hand the message to the configured backend (console, file, or an anymail ESP)."""
-    outgoing.email.send()
+    """Hand the message to the default mailer (console, file, SMTP or an anymail ESP)."""
+    outgoing.email.send(using="default")
 
 
 def preview(*, subject: str, text: str, html: str) -> Rendered:

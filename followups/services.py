@@ -31,11 +31,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from crm.roles import person
 from followups import emails
 from followups.models import (
     REVIVABLE_REASONS,
@@ -56,8 +57,7 @@ from followups.selectors import template_for
 from followups.templating import Rendered, clean_subject
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from crm.roles import Actor
     from journeys.models import Journey, JourneyEvent
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,51 @@ class PlanResult:
     claimed: list[int] = field(default_factory=list)
 
 
+def _anchors(journey: Journey, tz: Any) -> dict[str, dt.datetime | None]:
+    return anchor_instants(
+        stage_entered_at=journey.stage_entered_at,
+        planned_arrival=journey.planned_arrival,
+        planned_procedure=journey.planned_procedure,
+        planned_departure=journey.planned_departure,
+        tz=tz,
+    )
+
+
+def _wanted(
+    rule: CadenceRule,
+    *,
+    anchors: dict[str, dt.datetime | None],
+    tz: Any,
+    now: dt.datetime,
+    future_only: bool,
+    base: int = 0,
+) -> dict[int, dt.datetime]:
+    """{occurrence: due_at} the rule asks for now. Times long past (FOLLOWUPS_STALE_AFTER)
+    are skipped; a time just missed moves to now, or to the next window opening."""
+    stale_before = now - dt.timedelta(seconds=settings.FOLLOWUPS_STALE_AFTER)
+    wanted: dict[int, dt.datetime] = {}
+    for planned in plan_rule_times(rule, anchors=anchors, tz=tz):
+        due = planned.due_at
+        if future_only and due <= now:
+            continue
+        if due < stale_before:
+            continue
+        if due < now:
+            due = (
+                now
+                if rule.send_any_time
+                else next_in_window(
+                    now,
+                    tz,
+                    start=rule.window_start,
+                    end=rule.window_end,
+                    weekdays_mask=rule.window_weekdays,
+                )
+            )
+        wanted[base + planned.index] = due
+    return wanted
+
+
 def _plan(
     journey: Journey,
     *,
@@ -168,14 +213,7 @@ def _plan(
     if not rules:
         return result
     tz = zone(patient.timezone)
-    anchors = anchor_instants(
-        stage_entered_at=journey.stage_entered_at,
-        planned_arrival=journey.planned_arrival,
-        planned_procedure=journey.planned_procedure,
-        planned_departure=journey.planned_departure,
-        tz=tz,
-    )
-    stale_before = now - dt.timedelta(seconds=settings.FOLLOWUPS_STALE_AFTER)
+    anchors = _anchors(journey, tz)
     existing: dict[int, dict[int, ScheduledMessage]] = {}
     for found in ScheduledMessage.objects.filter(journey=journey, rule__in=rules):
         existing.setdefault(found.rule_id, {})[found.occurrence] = found
@@ -198,26 +236,7 @@ def _plan(
                 and r.status != Status.CANCELLED
             ]
             base = max(earlier) + 1 if earlier else 0
-        wanted: dict[int, dt.datetime] = {}
-        for planned in plan_rule_times(rule, anchors=anchors, tz=tz):
-            due = planned.due_at
-            if future_only and due <= now:
-                continue
-            if due < stale_before:
-                continue
-            if due < now:
-                due = (
-                    now
-                    if rule.send_any_time
-                    else next_in_window(
-                        now,
-                        tz,
-                        start=rule.window_start,
-                        end=rule.window_end,
-                        weekdays_mask=rule.window_weekdays,
-                    )
-                )
-            wanted[base + planned.index] = due
+        wanted = _wanted(rule, anchors=anchors, tz=tz, now=now, future_only=future_only, base=base)
 
         for occurrence, due in wanted.items():
             row = rows.get(occurrence)
@@ -325,18 +344,49 @@ def messages_reschedule_for_dates(
 def messages_plan_seeded(*, journey_ids: list[int], now: dt.datetime | None = None) -> int:
     """Plan the current stage's cadence for journeys written in bulk (the demo seeder),
     keeping only due times in the future: a freshly seeded database must not send hundreds
-    of past-due demo emails on `make run`. Returns the number of rows planned."""
+    of past-due demo emails on `make run`. Only creates missing rows (existing ones are
+    left alone), in a few queries per call whatever the number of journeys. Returns the
+    number of rows planned."""
     from journeys.models import Journey, Outcome
 
     now = _now(now)
-    planned = 0
-    journeys = Journey.objects.filter(pk__in=journey_ids, outcome=Outcome.ACTIVE).select_related(
-        "patient"
+    rules_by_stage: dict[str, list[CadenceRule]] = {}
+    for rule in CadenceRule.objects.filter(active=True):
+        rules_by_stage.setdefault(rule.stage, []).append(rule)
+    journeys = list(
+        Journey.objects.filter(
+            pk__in=journey_ids,
+            outcome=Outcome.ACTIVE,
+            patient__email_undeliverable_at__isnull=True,
+        ).select_related("patient")
     )
-    with transaction.atomic():
-        for journey in journeys:
-            planned += _plan(journey, now=now, future_only=True, claim_due=False).created
-    return planned
+    existing = set(
+        ScheduledMessage.objects.filter(journey__in=journeys).values_list(
+            "journey_id", "rule_id", "occurrence"
+        )
+    )
+    to_create: list[ScheduledMessage] = []
+    for journey in journeys:
+        tz = zone(journey.patient.timezone)
+        anchors = _anchors(journey, tz)
+        for rule in rules_by_stage.get(journey.stage, []):
+            if rule.kind == Kind.MARKETING and journey.patient.marketing_opt_out_at:
+                continue
+            wanted = _wanted(rule, anchors=anchors, tz=tz, now=now, future_only=True)
+            to_create.extend(
+                ScheduledMessage(
+                    journey=journey,
+                    rule=rule,
+                    occurrence=occurrence,
+                    due_at=due,
+                    stage_entered_at=journey.stage_entered_at,
+                    planned_at=now,
+                )
+                for occurrence, due in wanted.items()
+                if (journey.pk, rule.pk, occurrence) not in existing
+            )
+    ScheduledMessage.objects.bulk_create(to_create, batch_size=1000, ignore_conflicts=True)
+    return len(to_create)
 
 
 def messages_cancel_on_reply(*, journey_id: int, at: dt.datetime | None = None) -> int:
@@ -479,8 +529,22 @@ def messages_reap_stuck(*, now: dt.datetime | None = None) -> tuple[int, int]:
     return returned, failed
 
 
+def _relaxed_commit() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL).
+
+    Only for claims. Losing one in a database crash reverts a row to its previous state,
+    and the one commit that matters, Message + `sent`, stays synchronous: flushing it
+    flushes every claim before it. A database crash can therefore only resend what was in
+    flight, the same bound as a worker crash, and each claim saves a disk flush.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _claim_due(*, now: dt.datetime, limit: int, enqueue: bool) -> list[int]:
     with transaction.atomic():
+        _relaxed_commit()
         # SKIP LOCKED: concurrent dispatchers take disjoint batches instead of waiting.
         ids = list(
             ScheduledMessage.objects.select_for_update(skip_locked=True)
@@ -642,7 +706,9 @@ def _record(
         html=outgoing.rendered.html,
         sent_at=sent_at,
     )
-    _attach_orphan_events(message)
+    if getattr(outgoing.email, "anymail_status", None) is not None:
+        # Only an ESP (anymail) reports events, possibly before this commit.
+        _attach_orphan_events(message)
     return message
 
 
@@ -652,16 +718,18 @@ def message_send_scheduled(*, scheduled_message_id: int, now: dt.datetime | None
     `sending` sends. Returns what happened: sent, skipped, cancelled, retry or failed."""
     due_by = _now(now)
     claimed_at = timezone.now()
-    taken = (
-        ScheduledMessage.objects.filter(pk=scheduled_message_id)
-        .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=due_by))
-        .update(
-            status=Status.SENDING,
-            claimed_at=claimed_at,
-            attempts=F("attempts") + 1,
-            updated_at=claimed_at,
+    with transaction.atomic():
+        _relaxed_commit()
+        taken = (
+            ScheduledMessage.objects.filter(pk=scheduled_message_id)
+            .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=due_by))
+            .update(
+                status=Status.SENDING,
+                claimed_at=claimed_at,
+                attempts=F("attempts") + 1,
+                updated_at=claimed_at,
+            )
         )
-    )
     if not taken:
         return "skipped"  # sent, cancelled, not due, or another worker has it
     scheduled = ScheduledMessage.objects.select_related(
@@ -739,7 +807,7 @@ def _after_failure(
 def message_send_one_off(
     *,
     journey_id: int,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     subject: str = "",
     text: str = "",
     template_key: str | None = None,
@@ -788,7 +856,7 @@ def message_send_one_off(
             )
         ) from exc
     sent_at = _now(now)
-    human = actor if actor is not None and actor.is_authenticated else None
+    human = person(actor)
     with transaction.atomic():
         message = _record(
             outgoing, journey_id=journey.pk, scheduled_id=None, sent_at=sent_at, sent_by=human
@@ -837,7 +905,7 @@ _TIMESTAMP_FOR_EVENT = {
 }
 
 
-def _apply_event(message: Message, event: MessageEvent) -> None:
+def _apply_event(message: Message, event: MessageEvent, *, soft_bounce: bool = False) -> None:
     fields: list[str] = []
     new_status = _STATUS_FOR_EVENT.get(event.event_type)
     if new_status is not None and _RANK[new_status] > _RANK.get(MessageStatus(message.status), 0):
@@ -854,8 +922,10 @@ def _apply_event(message: Message, event: MessageEvent) -> None:
     recipient = (event.recipient or message.to_email).lower()
     if message.direction != Direction.OUT or recipient != patient.email.lower():
         return  # the patient's address changed since: the old one's fate is not news
-    if event.event_type in {"bounced", "complained"} or (
-        event.event_type == "rejected" and event.reject_reason in _UNDELIVERABLE_REJECTS
+    if (
+        (event.event_type == "bounced" and not soft_bounce)
+        or event.event_type == "complained"
+        or (event.event_type == "rejected" and event.reject_reason in _UNDELIVERABLE_REJECTS)
     ):
         detail = event.reject_reason or event.description or ""
         patient_mark_undeliverable(
@@ -865,6 +935,13 @@ def _apply_event(message: Message, event: MessageEvent) -> None:
         )
     elif event.event_type == "unsubscribed":
         patient_opt_out_marketing(patient_id=patient.pk, at=event.occurred_at)
+
+
+def _is_soft_bounce(event: Any) -> bool:
+    """Anymail reports some ESPs' soft bounces (Postmark's "SoftBounce") as "bounced"; a
+    full mailbox must not mark an address undeliverable."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    return raw.get("Type") in {"SoftBounce", "Transient", "DnsError"}
 
 
 def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
@@ -904,7 +981,7 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
         except IntegrityError:
             return None
         if message is not None:
-            _apply_event(message, row)
+            _apply_event(message, row, soft_bounce=_is_soft_bounce(event))
         else:
             log.info("Tracking event %s for an unknown message: kept as orphan.", row.event_type)
     return row

@@ -4,6 +4,14 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, connection
+
+
+def _drop_broken_connection() -> None:
+    # With CELERY_DB_REUSE_MAX the worker keeps its connection between tasks; after a
+    # database error (a restart, a network cut) drop it so the next task reconnects
+    # instead of failing on the same dead socket. The row stays claimed for the reaper.
+    connection.close()
 
 
 @shared_task(name="followups.tasks.dispatch_due", ignore_result=True)
@@ -11,7 +19,11 @@ def dispatch_due() -> None:
     """The beat entry: reap stuck claims, claim due messages, enqueue their sends."""
     from followups.services import messages_dispatch_due
 
-    messages_dispatch_due()
+    try:
+        messages_dispatch_due()
+    except (InterfaceError, OperationalError):
+        _drop_broken_connection()
+        raise
 
 
 @shared_task(name="followups.tasks.send_scheduled_message", ignore_result=True)
@@ -19,4 +31,8 @@ def send_scheduled_message(scheduled_message_id: int) -> None:
     """Send one claimed message; a duplicate or late delivery of this task is a no-op."""
     from followups.services import message_send_scheduled
 
-    message_send_scheduled(scheduled_message_id=scheduled_message_id)
+    try:
+        message_send_scheduled(scheduled_message_id=scheduled_message_id)
+    except (InterfaceError, OperationalError):
+        _drop_broken_connection()
+        raise

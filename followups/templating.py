@@ -14,11 +14,12 @@ unknown variables from the token they appear in (also inside {% if %}, {% for %}
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import Node, Variable, VariableNode
 from django.template.defaulttags import ForNode, IfNode, TemplateLiteral, WithNode
 
@@ -38,8 +39,16 @@ class Rendered:
     html: str
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    # Sends compile the same few dozen sources over and over; a compiled Template is
+    # immutable, so caching by source text is safe (an edited template is a new key).
+    return SEND_ENGINE.from_string(source)
+
+
 def _render(engine: Engine, source: str, context: dict[str, Any], *, autoescape: bool) -> str:
-    return engine.from_string(source).render(Context(context, autoescape=autoescape))
+    template = _compiled(source) if engine is SEND_ENGINE else engine.from_string(source)
+    return template.render(Context(context, autoescape=autoescape))
 
 
 def clean_subject(subject: str) -> str:
@@ -149,8 +158,11 @@ def source_errors(source: str, context: dict[str, Any], *, autoescape: bool) -> 
         info = getattr(exc, "template_debug", None) or {}
         return [f"Line {info.get('line', '?')}: {exc}"]
     checker = _Checker(context)
-    checker.nodelist(template.nodelist, frozenset())
+    # True, False and None are names every Django context defines.
+    checker.nodelist(template.nodelist, frozenset({"True", "False", "None"}))
     problems = sorted(set(checker.problems))
+    if problems:
+        return [f"Line {line}: {message}" for line, message in problems]
     try:
         output = template.render(Context(context, autoescape=autoescape))
     except Exception as exc:  # noqa: BLE001 - any render failure is reported to the editor
