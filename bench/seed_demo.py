@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--writer", choices=("auto", "copy", "bulk_create"), default="auto")
+    parser.add_argument("--writer", choices=("auto", "copy", "orm"), default="auto")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument(
         "--without-followups",

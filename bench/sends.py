@@ -210,6 +210,25 @@ def main() -> None:
         wait(all_sent, 600, 0.05)
         send_rate = n / (time.perf_counter() - started)
 
+        # --- 2b. The same work without Celery: `manage.py dispatch_due`'s in-process path,
+        # one process. Separates the send service's own cost from the task overhead.
+        inline_n = max(1, n // 4)
+        now = timezone.now()
+        ScheduledMessage.objects.bulk_create(
+            ScheduledMessage(
+                journey=journey,
+                rule=rule,
+                occurrence=n + i,
+                due_at=now,
+                stage_entered_at=journey.stage_entered_at,
+                planned_at=now,
+            )
+            for i in range(inline_n)
+        )
+        started = time.perf_counter()
+        inline = services.messages_dispatch_due(send_inline=True, max_batches=inline_n)
+        inline_rate = inline.outcomes["sent"] / (time.perf_counter() - started)
+
         # --- 3. Stage change -> acknowledgment enqueued / recorded.
         enqueued_at: list[float] = []
         original = services.enqueue_sends
@@ -245,6 +264,10 @@ def main() -> None:
             f"  (dispatch pass: {result.claimed} claimed in {dispatched:.2f}s)"
         )
         print(f"  ratio sends/no-op:  {send_rate / noop_rate:.2f}")
+        print(
+            f"  in-process sends (dispatch_due path, 1 process, no Celery): "
+            f"{inline_rate:.1f} sends/s = {1000 / inline_rate:.1f} ms per send"
+        )
         print(
             f"  stage change -> confirmation enqueued ({args.moves} moves): "
             f"p50 {statistics.median(to_enqueue) * ms:.1f} ms, "

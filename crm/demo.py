@@ -18,10 +18,10 @@ How a journey is made (all in memory, then written in bulk):
 
 Writes go through `seed()`: ids are reserved up front (so referrals and foreign keys are
 known in memory), then each chunk is written with COPY on PostgreSQL (100,000 patients in
-well under a minute; see bench/seed_demo.py) or with `bulk_create` elsewhere (SQLite for
-`make run`). Both writers take the same rows. Names, phone numbers and emails are made up;
-every email is under the reserved `.example` TLD, so a demo that sends real mail reaches
-nobody.
+well under a minute; see bench/seed_demo.py) or with the ORM's batched INSERTs elsewhere
+(SQLite for `make run`). Both writers take the same rows. Names, phone numbers and
+emails are made up; every email is under the reserved `.example` TLD, so a demo that sends
+real mail reaches nobody.
 """
 
 # Turkish names are spelled with the dotless i on purpose.
@@ -1762,33 +1762,46 @@ class _CopyWriter:
 
 
 class _OrmWriter:
-    """bulk_create in batches: works on every database Django supports."""
+    """Batched multi-row INSERTs through the ORM, on any database (SQLite for `make run`).
 
-    name = "bulk_create"
+    The same batched insert bulk_create runs, but in raw mode, as loaddata saves fixtures:
+    bulk_create would let auto_now/auto_now_add stamp every row with the time of seeding,
+    and restoring the planned times afterwards with bulk_update cost more than the insert.
+    """
+
+    name = "orm"
     threaded = False  # Django connections belong to one thread
 
-    def __init__(self, batch_size: int) -> None:
+    def __init__(self, now: dt.datetime, batch_size: int) -> None:
+        self.now = now
         self.batch_size = batch_size
 
     def write(self, model: type[models.Model], columns: Sequence[str], rows: list[Row]) -> None:
         if not rows:
             return
-        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model._default_manager.bulk_create(objs, batch_size=self.batch_size)
-        # auto_now/auto_now_add replaced the timestamps the service would have written at
-        # the time; put them back.
-        stamped = [
+        opts = model._meta
+        # Every column, the primary key too when we chose it; the rest get model defaults.
+        fields = [f for f in opts.concrete_fields if f.attname in columns or not f.primary_key]
+        unstamped = [
             f.attname
-            for f in model._meta.concrete_fields
+            for f in fields
             if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-            and f.attname in columns
+            and f.attname not in columns
         ]
-        if stamped:
-            positions = [columns.index(name) for name in stamped]
-            for obj, row in zip(objs, rows, strict=True):
-                for name, i in zip(stamped, positions, strict=True):
-                    setattr(obj, name, row[i])
-            model._default_manager.bulk_update(objs, stamped, batch_size=self.batch_size)
+        objs = []
+        for row in rows:
+            obj = model(**dict(zip(columns, row, strict=True)))
+            for name in unstamped:
+                setattr(obj, name, self.now)
+            objs.append(obj)
+        size = min(self.batch_size, max(connection.ops.bulk_batch_size(fields, objs), 1))
+        manager = model._default_manager
+        for start in range(0, len(objs), size):
+            # QuerySet._insert is what bulk_create and Model.save() call; the stubs leave the
+            # private API out. raw=True skips pre_save (auto_now), as loaddata does.
+            manager._insert(  # type: ignore[attr-defined]
+                objs[start : start + size], fields=fields, raw=True
+            )
 
 
 _EMAIL_NUMBER = re.compile(r"\.(\d+)@[^@]+\.example$")
@@ -1894,8 +1907,8 @@ def seed(
     progress: Callable[[int, int], None] | None = None,
 ) -> SeedStats:
     """Add `patients` demo patients with their journeys, events and first-response
-    interactions, in one transaction. `writer`: "copy" (PostgreSQL only), "bulk_create",
-    or "auto" (COPY on PostgreSQL)."""
+    interactions, in one transaction. `writer`: "copy" (PostgreSQL only), "orm" (batched
+    INSERTs, any database), or "auto" (COPY on PostgreSQL)."""
     if patients < 0:
         raise ValueError("patients must be zero or more")
     if batch_size < 1:
@@ -1919,7 +1932,7 @@ def seed(
             managers=managers,
             first_email_number=_next_email_number(),
         )
-        out = _CopyWriter(now, TABLES) if use_copy else _OrmWriter(batch_size)
+        out = _CopyWriter(now, TABLES) if use_copy else _OrmWriter(now, batch_size)
         stats.writer = out.name
         patient_ids = _reserve_ids(Patient, patients)
         # COPY runs on a worker thread while this one generates the next chunk: writing is

@@ -187,7 +187,7 @@ def assert_consistent(stats: demo.SeedStats) -> list[Journey]:
     return journeys
 
 
-@pytest.mark.parametrize("writer", ["auto", "bulk_create"])
+@pytest.mark.parametrize("writer", ["auto", "orm"])
 def test_seeded_journeys_replay_to_their_stage(demo_staff: object, writer: str) -> None:
     stats = demo.seed(patients=300, writer=writer)
     assert stats.patients == 300

@@ -37,7 +37,10 @@ pytestmark = [
     # One xdist worker runs them one after another: each starts several processes, and
     # two at once on a 2-core machine would only measure the machine.
     pytest.mark.xdist_group("followups-reliability"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed rows, so the worker processes see them. Not serialized_rollback: other
+    # transactional tests' flushes re-create content types, which it would then clash
+    # with; each test makes the rules and templates it needs instead.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -65,9 +68,7 @@ def make_journey(stage: str = Stage.INQUIRY) -> Journey:
     )
 
 
-def make_due(count: int, *, due_at: dt.datetime, journey: Journey | None = None) -> list[int]:
-    """`count` scheduled rows of one simple rule, due at `due_at`."""
-    journey = journey or make_journey()
+def ensure_template() -> None:
     MessageTemplate.objects.get_or_create(
         key="reliability_note",
         language="en",
@@ -77,6 +78,12 @@ def make_due(count: int, *, due_at: dt.datetime, journey: Journey | None = None)
             "html": "<p>Hello {{ patient.first_name }}</p>",
         },
     )
+
+
+def make_due(count: int, *, due_at: dt.datetime, journey: Journey | None = None) -> list[int]:
+    """`count` scheduled rows of one simple rule, due at `due_at`."""
+    journey = journey or make_journey()
+    ensure_template()
     rule = CadenceRule.objects.create(
         key=f"reliability-{uuid.uuid4().hex[:8]}",
         template_key="reliability_note",
@@ -182,6 +189,15 @@ def test_rolled_back_stage_change_schedules_and_sends_nothing(
 
     actor = User.objects.create_user("reliability-coordinator")
     journey = make_journey()
+    # The booked stage's "at once" message, as the default cadences have it.
+    ensure_template()
+    CadenceRule.objects.filter(stage=Stage.BOOKED).update(active=False)
+    confirmation_rule = CadenceRule.objects.create(
+        key="reliability_booked_confirmation",
+        template_key="reliability_note",
+        stage=Stage.BOOKED,
+        send_any_time=True,
+    )
     processes.beat()
     processes.worker()
 
@@ -198,7 +214,7 @@ def test_rolled_back_stage_change_schedules_and_sends_nothing(
 
     # The same move, committed: the booking confirmation goes out once, promptly.
     journey_move(journey_id=journey.pk, target=Stage.BOOKED, actor=actor)
-    confirmation = ScheduledMessage.objects.get(journey=journey, rule__key="booked_confirmation")
+    confirmation = ScheduledMessage.objects.get(journey=journey, rule=confirmation_rule)
     started = time.monotonic()
     wait_for(lambda: sent_count([confirmation.pk]) == 1, 30, "the booking confirmation")
     print(f"\ncommitted move -> confirmation sent in {time.monotonic() - started:.2f}s")

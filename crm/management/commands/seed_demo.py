@@ -119,9 +119,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--writer",
-            choices=("auto", "copy", "bulk_create"),
+            choices=("auto", "copy", "orm"),
             default="auto",
-            help="auto: COPY on PostgreSQL, bulk_create elsewhere.",
+            help="auto: COPY on PostgreSQL, batched ORM INSERTs (orm) elsewhere.",
         )
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
