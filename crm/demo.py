@@ -1781,7 +1781,12 @@ class _OrmWriter:
             return
         opts = model._meta
         # Every column, the primary key too when we chose it; the rest get model defaults.
-        fields = [f for f in opts.concrete_fields if f.attname in columns or not f.primary_key]
+        # Generated columns (journeys.Journey.furthest_stage) are the database's to write.
+        fields = [
+            f
+            for f in opts.concrete_fields
+            if (f.attname in columns or not f.primary_key) and not f.generated
+        ]
         unstamped = [
             f.attname
             for f in fields
