@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from journeys import report_format
 from journeys.reports import Funnel, Speed
 
-WIDTH = 760
+WIDTH = 940
 LABEL = 120  # left column: stage names
-AREA = 400  # the bars
+AREA = 440  # the bars
 ROW = 46
 BAR = 26
 TOP = 8
@@ -86,8 +86,10 @@ def funnel_chart(current: Funnel, previous: Funnel | None) -> Chart:
             width=width,
             text=f"{report_format.count(stage.reached)} · {report_format.percent(stage.share)}",
         )
-        if stage.conversion is not None and index + 1 < len(current.stages):
-            bar.note = f"{report_format.percent(stage.conversion)} went on"
+        if stage.conversion is not None:
+            last = index + 1 == len(current.stages)
+            verb = "completed" if last else "went on"
+            bar.note = f"{report_format.percent(stage.conversion)} {verb}"
         if previous is not None:
             back = _span(previous.stages[index].share or 0)
             bar.back_x, bar.back_width = LABEL + (AREA - back) / 2, back

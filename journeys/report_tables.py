@@ -102,7 +102,13 @@ def funnel_tables(report: FunnelReport) -> list[Table]:
             Column("Conversion, previous period", PCT),
             Column("Conversion change", DELTA_PP),
         ]
-    funnel = Table("funnel", "Funnel", columns)
+    funnel = Table(
+        "funnel",
+        "Funnel",
+        columns,
+        note="A cohort keeps moving after its period ends: journeys still in a stage have not "
+        "reached the next one yet, so the latest weeks convert less until they are decided.",
+    )
     for index, stage in enumerate(current.stages):
         row: list[Any] = [stage.label, stage.reached, stage.share, stage.conversion]
         if previous is not None:
@@ -347,7 +353,8 @@ def followup_tables(report: FollowupReport) -> list[Table]:
         "checkins",
         "Check-ins by cadence",
         [Column("Cadence", TEXT), Column("Stage", TEXT), *CHECKIN_COLUMNS],
-        note="Automated messages due in the period.",
+        note="Automated messages due in the period."
+        + ("" if report.total.due else " None of them has come due yet."),
     )
     for cadence in report.cadences:
         label = Stage(cadence.stage).label if cadence.stage in STAGE_ORDER else cadence.stage

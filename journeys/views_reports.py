@@ -176,7 +176,14 @@ class Page:
     title: str
     build: Callable[[ReportParams], dict[str, Any]]
     tables: tuple[str, ...]
-    dated: bool = True  # load is "right now": no date range
+    # What the date range selects, for the line under the filters; "" for load, which is
+    # "right now" and has no date range.
+    scope: str = "Journeys whose inquiry arrived"
+    compares: bool = True  # has a previous-period comparison
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.scope)
 
     @property
     def url_name(self) -> str:
@@ -192,9 +199,14 @@ PAGES = {
         ("first-response", "stage-times", "show-rate", "speed-breakdown"),
     ),
     "followups": Page(
-        "followups", "Follow-ups", followups_page, ("checkins", "checkins-breakdown")
+        "followups",
+        "Follow-ups",
+        followups_page,
+        ("checkins", "checkins-breakdown"),
+        scope="Automated check-ins due",
+        compares=False,
     ),
-    "load": Page("load", "Load", load_page, ("load",), dated=False),
+    "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
 }
 TABLE_PAGES = {table: page for page in PAGES.values() for table in page.tables}
 
