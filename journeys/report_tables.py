@@ -43,6 +43,11 @@ class Column:
         return self.kind != TEXT
 
 
+# A breakdown may have thousands of groups (every coordinator): the page shows the largest
+# ones, the CSV all of them.
+PAGE_ROWS = 30
+
+
 @dataclass
 class Table:
     slug: str
@@ -51,10 +56,18 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None
     note: str = ""
+    # Rows shown on the page (the rest are in the CSV); None: all. Rows come largest first.
+    page_rows: int | None = None
+
+    @property
+    def hidden(self) -> int:
+        """Rows left off the page (they are in the CSV)."""
+        return 0 if self.page_rows is None else max(0, len(self.rows) - self.page_rows)
 
     def body(self) -> list[list[tuple[Column, Any]]]:
-        """Rows as (column, value) pairs for the template."""
-        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+        """The page's rows as (column, value) pairs for the template."""
+        rows = self.rows if self.page_rows is None else self.rows[: self.page_rows]
+        return [list(zip(self.columns, row, strict=True)) for row in rows]
 
     def footer(self) -> list[tuple[Column, Any]] | None:
         return list(zip(self.columns, self.total, strict=True)) if self.total else None
@@ -183,7 +196,9 @@ def _funnel_breakdown(report: FunnelReport) -> Table:
     ]
     if compare:
         columns += [Column("Inquiries, previous period"), Column("Overall, previous", PCT)]
-    table = Table("funnel-breakdown", "Funnel by " + columns[0].label.lower(), columns)
+    table = Table(
+        "funnel-breakdown", "Funnel by " + columns[0].label.lower(), columns, page_rows=PAGE_ROWS
+    )
     for group in report.groups:
         row = [group.label, *_funnel_cells(group.current)]
         if compare:
@@ -312,6 +327,7 @@ def _speed_breakdown(report: SpeedReport) -> Table:
             *[Column(f"Median in {Stage(s).label.lower()}", SECS) for s in STAGE_ORDER],
             Column("Show rate", PCT),
         ],
+        page_rows=PAGE_ROWS,
     )
     for group in report.groups:
         table.rows.append([group.label, *_speed_cells(group.current)])
@@ -363,7 +379,12 @@ def followup_tables(report: FollowupReport) -> list[Table]:
     tables = [cadences]
     if report.groups:
         name = _group_label(report.params.group_by)
-        by = Table("checkins-breakdown", "Check-ins by " + name.lower(), [Column(name, TEXT)])
+        by = Table(
+            "checkins-breakdown",
+            "Check-ins by " + name.lower(),
+            [Column(name, TEXT)],
+            page_rows=PAGE_ROWS,
+        )
         by.columns += CHECKIN_COLUMNS
         for group in report.groups:
             by.rows.append([group.label, *_checkin_cells(group.current)])
@@ -410,6 +431,7 @@ def load_tables(report: LoadReport) -> list[Table]:
             Column("Overdue", help="Unanswered + planned date passed + re-engage + failed."),
         ],
         note="Right now, not a date range.",
+        page_rows=PAGE_ROWS,
     )
     for group in report.groups:
         table.rows.append([group.label, *_load_cells(group.current)])

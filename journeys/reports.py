@@ -67,6 +67,9 @@ ON_TIME = dt.timedelta(hours=1)
 # An inquiry unanswered for longer than this is overdue on the load page.
 ANSWER_WITHIN = dt.timedelta(hours=24)
 PERCENTILES = (0.5, 0.9)
+# Django rebuilds an enum's .values on every access; a breakdown builds thousands of funnels.
+LOST_REASONS: tuple[str, ...] = tuple(LostReason.values)
+OTHER_REASON = LostReason.OTHER.value
 
 
 class ReportParamsError(ValueError):
@@ -244,7 +247,7 @@ class StageRow:
     stage: str
     reached: int = 0
     went_on: int = 0
-    lost: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LostReason.values, 0))
+    lost: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LOST_REASONS, 0))
     postponed: int = 0
     in_progress: int = 0
     inquiries: int = 0
@@ -334,7 +337,7 @@ def _funnel_from_cells(cells: Cells) -> Funnel:
     for (furthest, outcome, lost_reason), (n, paused) in cells.items():
         row = stopped[furthest]
         if outcome == Outcome.LOST:
-            reason = lost_reason if lost_reason in row.lost else LostReason.OTHER.value
+            reason = lost_reason if lost_reason in row.lost else OTHER_REASON
             row.lost[reason] += n
         elif outcome == Outcome.POSTPONED:
             row.postponed += n

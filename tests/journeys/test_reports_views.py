@@ -169,6 +169,18 @@ def test_every_csv_matches_its_table_on_the_page(boss, page, group_by):
         assert len(header) == len(rows[0])
 
 
+def test_a_long_breakdown_shows_the_largest_groups_and_the_csv_has_all(boss, monkeypatch):
+    monkeypatch.setattr("journeys.report_tables.PAGE_ROWS", 1)
+    query = {**RANGE, "group_by": "coordinator"}
+    response = boss.get(reverse("reports:index"), query)
+    html = response.content.decode()
+    shown = Tables(html).tables["funnel-breakdown"]
+    _, *everything = csv_rows(boss.get(reverse("reports:csv", args=["funnel-breakdown"]), query))
+    assert [row[0] for row in everything] == ["Carmen Ruiz", "Omar Haddad", "Unassigned", "All"]
+    assert shown == [everything[0], everything[-1]]  # the largest group, then the total
+    assert "Showing the 1 largest of 3 rows" in html
+
+
 def test_csv_of_a_breakdown_needs_a_group(boss):
     response = boss.get(reverse("reports:csv", args=["funnel-breakdown"]), RANGE)
     assert response.status_code == 400
