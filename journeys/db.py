@@ -38,7 +38,8 @@ class Seconds(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
+            # julianday is a float of days: rounded to the millisecond, its noise goes.
+            template="ROUND((julianday(%(expressions)s)) * 86400.0, 3)",
             arg_joiner=") - julianday(",
             **extra_context,
         )
