@@ -1985,6 +1985,13 @@ def seed(
             if pool is not None:
                 # Never leave the transaction (commit or rollback) with a COPY in flight.
                 pool.shutdown(wait=True)
+        # The funnel rollup journey_create/journey_move keep current (journeys.reports),
+        # recounted once for the rows written around them.
+        from journeys.services import journeys_rebuild_funnel_days
+
+        t = time.perf_counter()
+        journeys_rebuild_funnel_days()
+        timings["rollup"] += time.perf_counter() - t
         stats.patient_ids = patient_ids
         stats.states = generator.counts
         body_done = time.perf_counter()

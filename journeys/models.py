@@ -165,6 +165,41 @@ class Journey(models.Model):
         return self.outcome == Outcome.ACTIVE
 
 
+def furthest_stage_of(journey: Journey) -> int:
+    """In Python, what the database computes as Journey.furthest_stage (an in-memory row
+    being moved has not been re-read yet)."""
+    for index in range(len(STAGE_ORDER) - 1, 0, -1):
+        if getattr(journey, STAGE_REACHED_AT[STAGE_ORDER[index]]) is not None:
+            return index
+    return 0
+
+
+class FunnelDay(models.Model):
+    """How many journeys whose inquiry arrived on `day` are in each funnel state (furthest
+    stage reached, outcome, lost reason, ever postponed): a rollup journey_create and
+    journey_move keep current in their own transactions, so the funnel over any range reads
+    a few rows per day instead of every journey. Days are calendar days in
+    settings.TIME_ZONE; after changing it, run `manage.py reports_rebuild`."""
+
+    day = models.DateField()
+    furthest_stage = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    lost_reason = models.CharField(max_length=16, blank=True)
+    postponed_ever = models.BooleanField()
+    journeys = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "furthest_stage", "outcome", "lost_reason", "postponed_ever"],
+                name="funnel_day_cell_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {STAGE_ORDER[self.furthest_stage]} {self.outcome}: {self.journeys}"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", "Created"
     ADVANCED = "advanced", "Moved forward"

@@ -4,9 +4,11 @@ Selectors that return plain dataclasses; the pages, their CSV downloads and the 
 the same objects, so they cannot disagree. Every figure is computed by the database with
 aggregates, a fixed number of queries per report whatever the date range:
 
-- funnel: 1 query (+1 for group labels), grouped by (group, furthest stage reached,
-  outcome, lost reason), one UNION ALL branch per period. Counts add up, so the totals
-  come from the same rows as the breakdown.
+- funnel: 1 query (+1 for group labels). Without a breakdown it reads the FunnelDay rollup
+  that journey_create/journey_move keep current: a few dozen rows per day, whatever the
+  number of journeys. With one, it groups the journeys by (group, furthest stage reached,
+  outcome, lost reason), one UNION ALL branch per period; counts add up, so the totals come
+  from the same rows as the breakdown.
 - speed: 1 query for the totals (+1 grouped, +1 labels with a breakdown). Percentiles do
   not add up, so a breakdown needs its own query.
 - follow-ups: 1 query (+1 labels). Load: 3 queries (+1 labels).
@@ -30,7 +32,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
@@ -38,7 +40,7 @@ from crm.models import Clinic, PatientSource, Procedure
 from crm.roles import COORDINATOR
 from followups.models import Direction, Message, ScheduledMessage, Status
 from journeys.db import Percentiles, Seconds
-from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
+from journeys.models import STAGE_ORDER, FunnelDay, Journey, LostReason, Outcome, Stage
 
 # --- Parameters ----------------------------------------------------------------------------
 
@@ -416,7 +418,39 @@ def _plain_rows(queryset: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]
         return [tuple(row[i] for i in positions) for row in cursor.fetchall()]
 
 
-def funnel_report(params: ReportParams) -> FunnelReport:
+def rollup_usable() -> bool:
+    """FunnelDay counts calendar days in settings.TIME_ZONE: it answers for a manager whose
+    days are those days (everyone, for now)."""
+    return timezone.get_current_timezone_name() == timezone.get_default_timezone_name()
+
+
+def _funnel_rows_from_rollup(params: ReportParams) -> list[tuple[Any, ...]]:
+    """The totals' funnel cells from the FunnelDay rollup: a few dozen rows per day."""
+    since = params.period.previous().start if params.compare else params.period.start
+    rows = (
+        FunnelDay.objects.filter(day__gte=since, day__lte=params.period.end)
+        .order_by()
+        .values(
+            key=Value(TOTAL),
+            period=Case(When(day__gte=params.period.start, then=Value("c")), default=Value("p")),
+            furthest=F("furthest_stage"),
+            outcome_=F("outcome"),
+            reason=F("lost_reason"),
+        )
+        .annotate(n=Sum("journeys"), paused=Sum("journeys", filter=Q(postponed_ever=True)))
+    )
+    columns = ("key", "period", "furthest", "outcome_", "reason", "n", "paused")
+    return [(*row[:-1], row[-1] or 0) for row in _plain_rows(rows, columns)]
+
+
+def funnel_report(params: ReportParams, *, rollup: bool | None = None) -> FunnelReport:
+    """`rollup`: read the totals from FunnelDay (None: whenever there is no breakdown and
+    the timezone allows); False reads the journeys, as breakdowns always do."""
+    if rollup is None:
+        rollup = not params.group_by and rollup_usable()
+    if rollup and params.group_by:
+        raise ValueError("The FunnelDay rollup has totals only, no breakdown.")
+
     def build(journeys: Any, tag: str) -> Any:
         return journeys.values(
             key=_group_expr(params.group_by),
@@ -428,10 +462,12 @@ def funnel_report(params: ReportParams) -> FunnelReport:
 
     cells: dict[tuple[Any, str], Cells] = defaultdict(dict)
     columns = ("key", "period", "furthest", "outcome_", "reason", "n", "paused")
-    for key, period, furthest, outcome, reason, n, paused in _plain_rows(
-        _union(params, build), columns
-    ):
-        cells[key, period][furthest, outcome, reason] = (n, paused)
+    found = (
+        _funnel_rows_from_rollup(params) if rollup else _plain_rows(_union(params, build), columns)
+    )
+    for key, period, furthest, outcome, reason, n, paused in found:
+        before = cells[key, period].get((furthest, outcome, reason), (0, 0))
+        cells[key, period][furthest, outcome, reason] = (before[0] + n, before[1] + paused)
 
     def merged(period: str) -> Cells:
         total: dict[tuple[int, str, str], tuple[int, int]] = {}

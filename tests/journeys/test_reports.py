@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from followups.models import CadenceRule, Direction, Message, ScheduledMessage, Status
 from journeys.db import percentile_cont
-from journeys.models import Journey, Stage
+from journeys.models import FunnelDay, Journey, Stage
 from journeys.reports import (
     GROUP_BY_VALUES,
     Period,
@@ -20,9 +20,14 @@ from journeys.reports import (
     funnel_report,
     load_report,
     parse_params,
+    rollup_usable,
     speed_report,
 )
-from journeys.services import journey_move, journeys_backfill_reached
+from journeys.services import (
+    journey_move,
+    journeys_backfill_reached,
+    journeys_rebuild_funnel_days,
+)
 from tests.conftest import make_user
 from tests.journeys.reports_data import (
     DAY,
@@ -127,6 +132,33 @@ def test_funnel_reached_conversion_and_dropoff(cohort):
     for s in f.stages:
         assert s.reached == s.went_on + s.lost_total + s.postponed + s.in_progress
     assert (f.postponed_ever, f.came_back) == (2, 1)
+
+
+def test_the_rollup_and_the_journeys_give_the_same_funnel(cohort):
+    for compare in (True, False):
+        from_rollup = funnel_report(params(compare=compare), rollup=True)
+        from_journeys = funnel_report(params(compare=compare), rollup=False)
+        assert from_rollup == from_journeys
+    assert funnel_report(params()).current.inquiries == 10  # the rollup, by default
+
+
+def test_the_rollup_kept_by_transitions_equals_a_recount(cohort):
+    def cells() -> dict[tuple, int]:
+        return {
+            (r.day, r.furthest_stage, r.outcome, r.lost_reason, r.postponed_ever): r.journeys
+            for r in FunnelDay.objects.exclude(journeys=0)
+        }
+
+    kept = cells()
+    assert sum(kept.values()) == Journey.objects.count()
+    assert journeys_rebuild_funnel_days() == len(kept)
+    assert cells() == kept
+
+
+def test_another_timezone_reads_the_journeys(cohort):
+    assert rollup_usable()
+    with timezone.override("Asia/Tokyo"):
+        assert not rollup_usable()
 
 
 def test_show_rate(cohort):
