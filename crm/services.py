@@ -27,7 +27,7 @@ def interaction_log(
     """Log a call, WhatsApp, meeting, email or note. A coordinator's first outbound contact
     stops the time-to-first-response clock."""
     from crm.roles import person
-    from journeys.services import journey_record_first_response
+    from journeys.services import journey_mark_answered, journey_record_first_response
 
     if kind not in InteractionKind.values:
         raise ValueError(f"Unknown interaction kind {kind!r}.")
@@ -44,6 +44,7 @@ def interaction_log(
         )
         if direction == InteractionDirection.OUTBOUND and kind != InteractionKind.NOTE:
             journey_record_first_response(journey_id=journey_id, at=when)
+            journey_mark_answered(journey_id=journey_id, at=when)
     return interaction
 
 

@@ -261,3 +261,40 @@ CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
     # A tick that waited longer than one interval is superseded by the next one.
     "options": {"expires": float(FOLLOWUPS_DISPATCH_INTERVAL)},
 }
+
+# --- Inbound email (patients' replies and new inquiries: followups/README.md) ----------
+# Mail to this address from someone who is not a patient yet becomes a new inquiry.
+INQUIRY_ADDRESS = env_email_address("INQUIRY_ADDRESS", DEFAULT_FROM_EMAIL).lower()
+# Unknown senders to INQUIRY_ADDRESS: 1 = create the patient and an inquiry journey (its
+# acknowledgment goes out at once); 0 = put the email in the triage inbox instead.
+INQUIRY_AUTO_CREATE = env_bool("INQUIRY_AUTO_CREATE", True)
+# The procedure an emailed inquiry is filed under (a journey needs one); 0 = the first
+# procedure (lowest id). With no procedure at all the email goes to the triage inbox.
+INQUIRY_DEFAULT_PROCEDURE_ID = env_int("INQUIRY_DEFAULT_PROCEDURE_ID", 0, minimum=0)
+# Only this ESP's inbound webhook (/anymail/<esp>/inbound/) is accepted; empty = any.
+INBOUND_ESP = env_str("INBOUND_ESP", "").lower()
+_INBOUND_ESPS = {
+    "amazon_ses",
+    "brevo",
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "mailtrap",
+    "postal",
+    "postmark",
+    "resend",
+    "sendgrid",
+    "sendinblue",
+    "sparkpost",
+}
+if INBOUND_ESP and INBOUND_ESP not in _INBOUND_ESPS:
+    raise ImproperlyConfigured(
+        f"INBOUND_ESP={INBOUND_ESP!r} is not an ESP anymail receives mail from; use one of "
+        + ", ".join(sorted(_INBOUND_ESPS))
+        + " (or leave it empty)."
+    )
+# A bigger message is refused (the MTA bounces it); its first 2 x this many bytes are kept.
+INBOUND_MAX_MESSAGE_BYTES = env_int("INBOUND_MAX_MESSAGE_BYTES", 25 * 1024 * 1024, minimum=1024)
+# Attachments stored per message and the size of each; the rest stay in the raw message.
+INBOUND_MAX_ATTACHMENTS = env_int("INBOUND_MAX_ATTACHMENTS", 10, minimum=0)
+INBOUND_MAX_ATTACHMENT_BYTES = env_int("INBOUND_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=0)

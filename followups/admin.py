@@ -7,22 +7,32 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from followups import emails
 from followups.models import (
     WEEKDAY_NAMES,
+    Attachment,
     CadenceRule,
+    Direction,
     Message,
     MessageEvent,
     MessageTemplate,
+    NotificationPreference,
+    RawEmail,
+    RawStatus,
     ScheduledMessage,
+    TriageItem,
+    TriageStatus,
     mask_to_weekdays,
     weekdays_to_mask,
 )
@@ -32,6 +42,12 @@ from followups.services import (
     messages_cancel,
     messages_send_now,
     template_save,
+)
+from followups.services_inbound import (
+    TriageError,
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
 )
 from journeys.models import Journey
 
@@ -235,16 +251,209 @@ class OneOffForm(forms.Form):
         field.choices = [("", "— free text —")] + [(k, k) for k in keys]
 
 
+def _download(file_field: Any, filename: str) -> FileResponse:
+    """A stored file as a download, never rendered: an HTML or SVG "attachment" must not
+    run in the CRM's origin."""
+    try:
+        handle = file_field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "journey", "direction", "kind", "template_key", "subject", "status"]
-    list_filter = ["direction", "status", "kind", "template_key"]
-    search_fields = ["subject", "to_email", "message_id", "esp_message_id", "=journey__id"]
+    list_display = [
+        "sent_at",
+        "journey",
+        "direction",
+        "label",
+        "flagged",
+        "kind",
+        "template_key",
+        "subject",
+        "status",
+    ]
+    list_filter = [
+        "direction",
+        "label",
+        "matched_by",
+        "sender_mismatch",
+        "status",
+        "kind",
+        "template_key",
+    ]
+    search_fields = [
+        "subject",
+        "to_email",
+        "from_email",
+        "message_id",
+        "esp_message_id",
+        "=journey__id",
+    ]
     date_hierarchy = "sent_at"
     list_select_related = ["journey"]
     inlines = [MessageEventInline]
     change_list_template = "followups/admin_message_change_list.html"
-    readonly_fields = [f.name for f in Message._meta.fields]
+    actions = ["mark_answered"]
+    readonly_fields = [
+        *(f.name for f in Message._meta.fields),
+        "conversation",
+        "attachment_links",
+        "warnings",
+        "html_preview",
+        "raw_link",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "journey",
+                    "direction",
+                    "status",
+                    "label",
+                    "label_reason",
+                    "matched_by",
+                    "counts_as_reply",
+                    "sender_mismatch",
+                    "subject",
+                    ("from_name", "from_email"),
+                    "to_email",
+                    "sent_at",
+                    "header_date",
+                ]
+            },
+        ),
+        (
+            "What was written",
+            {"fields": ["conversation", "attachment_links", "warnings"]},
+        ),
+        ("HTML (sanitised)", {"fields": ["html_preview"], "classes": ["collapse"]}),
+        (
+            "Details",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "message_id",
+                    "in_reply_to",
+                    "references",
+                    "raw_link",
+                    "quote_style",
+                    "esp_message_id",
+                    "reply_to",
+                    "template_key",
+                    "language",
+                    "kind",
+                    "scheduled_message",
+                    "sent_by",
+                    "delivered_at",
+                    "opened_at",
+                    "bounced_at",
+                    "complained_at",
+                    "text",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description="Flag", boolean=True)
+    def flagged(self, obj: Message) -> bool | None:
+        return obj.sender_mismatch if obj.direction == Direction.IN else None
+
+    @admin.display(description="Text")
+    def conversation(self, obj: Message) -> str:
+        if obj.direction != Direction.IN:
+            return format_html(
+                "<pre style='white-space:pre-wrap;max-width:70em'>{}</pre>", obj.text
+            )
+        reply = obj.text_reply or "(no text)"
+        parts = [format_html("<pre style='white-space:pre-wrap;max-width:70em'>{}</pre>", reply)]
+        if obj.signature:
+            parts.append(
+                format_html(
+                    "<details><summary>Signature</summary><pre style='white-space:pre-wrap'>"
+                    "{}</pre></details>",
+                    obj.signature,
+                )
+            )
+        if obj.text_quoted:
+            parts.append(
+                format_html(
+                    "<details><summary>Quoted history</summary>"
+                    "<pre style='white-space:pre-wrap;color:#666'>{}</pre></details>",
+                    obj.text_quoted,
+                )
+            )
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    @admin.display(description="Attachments")
+    def attachment_links(self, obj: Message) -> str:
+        rows = list(obj.attachments.all())
+        if not rows:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "<a href='{}'>{}</a> ({}, {} KB)",
+            (
+                (
+                    reverse("admin:followups_message_attachment", args=[a.pk]),
+                    a.original_filename or a.filename,
+                    a.content_type,
+                    max(1, a.size // 1024),
+                )
+                for a in rows
+            ),
+        )
+
+    @admin.display(description="Parse warnings")
+    def warnings(self, obj: Message) -> str:
+        if not obj.parse_warnings:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((w,) for w in obj.parse_warnings))
+
+    @admin.display(description="HTML")
+    def html_preview(self, obj: Message) -> str:
+        if not obj.html:
+            return "—"
+        # Sanitised when stored, and still shown in a sandboxed frame (no scripts, no
+        # same-origin access, no forms).
+        return format_html(
+            "<iframe sandbox srcdoc='{}' style='width:100%;max-width:760px;height:420px;"
+            "border:1px solid #ccc;background:#fff'></iframe>",
+            obj.html,
+        )
+
+    @admin.display(description="Raw email")
+    def raw_link(self, obj: Message) -> str:
+        if obj.raw_email_id is None:
+            return "—"
+        return format_html(
+            "<a href='{}'>Raw email #{}</a>",
+            reverse("admin:followups_rawemail_change", args=[obj.raw_email_id]),
+            obj.raw_email_id,
+        )
+
+    @admin.action(description="Mark their journeys answered (no reply needed)")
+    def mark_answered(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        from journeys.services import journey_mark_answered
+
+        now = timezone.now()
+        journey_ids = set(queryset.values_list("journey_id", flat=True))
+        done = sum(journey_mark_answered(journey_id=j, at=now) for j in journey_ids)
+        self.message_user(
+            request, f"{done} journey(s) left the replies-waiting queue.", messages.SUCCESS
+        )
+
+    def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not request.user.has_perm("followups.view_message"):
+            raise PermissionDenied
+        attachment = get_object_or_404(Attachment, pk=pk)
+        return _download(attachment.file, attachment.filename)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -257,8 +466,10 @@ class MessageAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.send_one_off_view)
+        attachment = self.admin_site.admin_view(self.attachment_view)
         return [
             path("send/", view, name="followups_message_send"),
+            path("attachment/<int:pk>/", attachment, name="followups_message_attachment"),
             *super().get_urls(),
         ]
 
@@ -299,3 +510,264 @@ class MessageAdmin(admin.ModelAdmin):
             "now": timezone.now(),
         }
         return TemplateResponse(request, "followups/admin_send_one_off.html", context)
+
+
+@admin.register(RawEmail)
+class RawEmailAdmin(admin.ModelAdmin):
+    """Every received email's bytes. Refused and failed ones are here for a person."""
+
+    list_display = ["id", "received_at", "source", "status", "size", "detail"]
+    list_filter = ["status", "source"]
+    search_fields = ["=id", "sha256", "envelope_sender", "envelope_recipient", "detail"]
+    date_hierarchy = "received_at"
+    readonly_fields = [*(f.name for f in RawEmail._meta.fields), "download"]
+    actions = ["process_again"]
+
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        from crm.roles import is_manager
+
+        return is_manager(request.user)
+
+    @admin.action(
+        description="Process again (after a fix or a settings change)", permissions=["process"]
+    )
+    def process_again(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
+        from followups.services_inbound import inbound_process
+
+        for raw_email in queryset.exclude(status__in=[RawStatus.STORED, RawStatus.DUPLICATE]):
+            if raw_email.truncated:
+                self.message_user(
+                    request, f"#{raw_email.pk}: only its start was kept.", messages.WARNING
+                )
+                continue
+            with raw_email.file.open("rb") as handle:
+                result = inbound_process(raw_email=raw_email, raw=handle.read())
+            level = messages.SUCCESS if result.accepted else messages.WARNING
+            self.message_user(request, f"#{raw_email.pk}: {result.detail}", level)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Download")
+    def download(self, obj: RawEmail) -> str:
+        return format_html(
+            "<a href='{}'>Download the .eml</a>",
+            reverse("admin:followups_rawemail_download", args=[obj.pk]),
+        )
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", view, name="followups_rawemail_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not request.user.has_perm("followups.view_rawemail"):
+            raise PermissionDenied
+        raw = get_object_or_404(RawEmail, pk=pk)
+        return _download(raw.file, f"raw-email-{raw.pk}.eml")
+
+
+class TriageResolveForm(forms.Form):
+    journey = forms.IntegerField(
+        label="Attach to journey #",
+        required=False,
+        min_value=1,
+        help_text="The email is stored on this journey and acts like a matched reply.",
+    )
+    procedure: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        help_text="Or: make the sender a patient with a new inquiry for this procedure.",
+    )
+    full_name = forms.CharField(
+        required=False, max_length=200, help_text="New patient's name (default: from the email)."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from crm.models import Procedure
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["procedure"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Procedure.objects.select_related("clinic").order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("journey")) == bool(data.get("procedure")):
+            raise ValidationError("Give either a journey to attach to or a procedure.")
+        return data
+
+
+@admin.register(TriageItem)
+class TriageItemAdmin(admin.ModelAdmin):
+    """The triage inbox: mail no journey matched. Resolve each one: attach it to a
+    journey, make it a new inquiry, or dismiss it."""
+
+    list_display = [
+        "received_at",
+        "status",
+        "label",
+        "from_email",
+        "subject",
+        "reason",
+        "resolve_link",
+    ]
+    list_filter = ["status", "label"]
+    search_fields = ["from_email", "from_name", "subject", "snippet", "=id"]
+    date_hierarchy = "received_at"
+    list_select_related = ["sender_patient"]
+    actions = ["dismiss"]
+    readonly_fields = [*(f.name for f in TriageItem._meta.fields), "resolve_link"]
+    fields = [
+        "status",
+        "resolve_link",
+        "reason",
+        "label",
+        "label_reason",
+        ("from_name", "from_email"),
+        "to_email",
+        "subject",
+        "snippet",
+        "attachment_names",
+        "parse_warnings",
+        "received_at",
+        "header_date",
+        "sender_patient",
+        "journey",
+        "message",
+        "resolved_by",
+        "resolved_at",
+        "raw_email",
+        "message_key",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TriageItem]:
+        return super().get_queryset(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Resolve")
+    def resolve_link(self, obj: TriageItem) -> str:
+        if obj.status != TriageStatus.OPEN:
+            return "—"
+        return format_html(
+            "<a class='button' href='{}'>Attach or create inquiry</a>",
+            reverse("admin:followups_triageitem_resolve", args=[obj.pk]),
+        )
+
+    @admin.action(description="Dismiss (spam, newsletters, stray auto-replies)")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[TriageItem]) -> None:
+        done = 0
+        for pk in queryset.filter(status=TriageStatus.OPEN).values_list("pk", flat=True):
+            try:
+                triage_dismiss(item_id=pk, actor=request.user)
+            except TriageError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} item(s) dismissed.", messages.SUCCESS)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.resolve_view)
+        return [
+            path("<int:pk>/resolve/", view, name="followups_triageitem_resolve"),
+            *super().get_urls(),
+        ]
+
+    def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("followups.change_triageitem"):
+            raise PermissionDenied
+        item = get_object_or_404(TriageItem, pk=pk)
+        initial = {}
+        if item.sender_patient_id:
+            latest = (
+                Journey.objects.filter(patient_id=item.sender_patient_id)
+                .order_by("-inquiry_received_at")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            initial["journey"] = latest
+        form = TriageResolveForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data.get("journey"):
+                    message = triage_attach(
+                        item_id=item.pk, journey_id=data["journey"], actor=request.user
+                    )
+                    journey_id = message.journey_id
+                    done = f"Attached to journey #{journey_id}."
+                else:
+                    journey = triage_create_inquiry(
+                        item_id=item.pk,
+                        procedure_id=data["procedure"].pk,
+                        actor=request.user,
+                        full_name=data.get("full_name") or "",
+                    )
+                    journey_id = journey.pk
+                    done = f"New inquiry: journey #{journey_id}."
+            except TriageError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:journeys_journey_change", args=[journey_id])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Triage: {item.subject or '(no subject)'}",
+            "form": form,
+            "item": item,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "followups/admin_triage_resolve.html", context)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Each person sets their own; managers see everyone's."""
+
+    list_display = ["user", "notify_on_reply", "updated_at"]
+    fields = ["user", "notify_on_reply"]
+
+    def _manager(self, request: HttpRequest) -> bool:
+        from crm.roles import is_manager
+
+        return is_manager(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NotificationPreference]:
+        queryset = super().get_queryset(request)
+        return queryset if self._manager(request) else queryset.filter(user_id=request.user.pk)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if self._manager(request) and obj is None else ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        if not isinstance(user, User):
+            return False
+        mine_exists = NotificationPreference.objects.filter(user=user).exists()
+        return super().has_add_permission(request) and (self._manager(request) or not mine_exists)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.user_id == request.user.pk or self._manager(request))
+
+    def save_model(
+        self, request: HttpRequest, obj: NotificationPreference, form: Any, change: bool
+    ) -> None:
+        if not change and not (self._manager(request) and obj.user_id):
+            obj.user = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

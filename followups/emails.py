@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from followups.context import company_context, template_context
@@ -25,7 +26,7 @@ from followups.tokens import reply_address, survey_token, unsubscribe_token
 if TYPE_CHECKING:
     import datetime as dt
 
-    from followups.models import MessageTemplate, ScheduledMessage
+    from followups.models import Message, MessageTemplate, ScheduledMessage
     from journeys.models import Journey
 
 # The few words the layout adds, in the patient's language (English is the fallback).
@@ -41,7 +42,7 @@ FOOTER: dict[str, dict[str, str]] = {
         "unsubscribe": "Darse de baja de estos correos",
     },
     "de": {
-        "reply": "Antworten Sie einfach auf diese E-Mail, um Ihre Koordinatorin zu erreichen.",
+        "reply": "Antworten Sie einfach auf diese E-Mail, um Ihr Koordinationsteam zu erreichen.",
         "emergency": "Im Notfall erreichen Sie uns unter",
         "unsubscribe": "Diese E-Mails abbestellen",
     },
@@ -144,9 +145,11 @@ def render_template(
     template: MessageTemplate, *, journey: Journey, now: dt.datetime | None = None
 ) -> Rendered:
     context = template_context(journey=journey, links=links_for(journey), now=now)
-    return render_parts(
-        subject=template.subject, text=template.text, html=template.html, context=context
-    )
+    # Filters such as `date:"j F Y"` name months and weekdays in the active language.
+    with translation.override(template.language):
+        return render_parts(
+            subject=template.subject, text=template.text, html=template.html, context=context
+        )
 
 
 def scheduled_email(
@@ -204,3 +207,34 @@ def preview(*, subject: str, text: str, html: str) -> Rendered:
         text=render_to_string("emails/layout.txt", layout),
         html=render_to_string("emails/layout.html", layout),
     )
+
+
+def reply_notice(*, message: Message, to: str) -> EmailMultiAlternatives:
+    """To a coordinator: a patient wrote on a journey. It names the patient and links to
+    the journey, and leaves the patient's words (health data) in the CRM."""
+    journey = message.journey
+    context = {
+        "message": message,
+        "journey": journey,
+        "patient": journey.patient,
+        "company": company_context(),
+        "url": f"{settings.SITE_URL}{reverse('admin:journeys_journey_change', args=[journey.pk])}",
+        "message_url": f"{settings.SITE_URL}"
+        f"{reverse('admin:followups_message_change', args=[message.pk])}",
+    }
+    subject = " ".join(render_to_string("emails/reply-notice-subject.html", context).split())
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reply-notice-body-text.html", context),
+        from_email=from_address(),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(
+        render_to_string("emails/reply-notice-body-html.html", context), "text/html"
+    )
+    return email
+
+
+def deliver_notice(email: EmailMultiAlternatives) -> None:
+    email.send(using="default")

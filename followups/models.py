@@ -279,8 +279,72 @@ class MessageStatus(models.TextChoices):
     RECEIVED = "received", "Received"
 
 
+class InboundLabel(models.TextChoices):
+    # What an inbound message is (blank for outbound). Only a REPLY can count as the
+    # patient's reply (counts_as_reply); the others are stored and shown, nothing more.
+    REPLY = "reply", "Reply"
+    INQUIRY = "inquiry", "New inquiry"
+    AUTO_REPLY = "auto_reply", "Automatic reply"
+    BOUNCE = "bounce", "Delivery failure"
+
+
+class MatchedBy(models.TextChoices):
+    """How an inbound message found its journey, in the order matching tries."""
+
+    TOKEN = "token", "Reply address (signed token)"
+    IN_REPLY_TO = "in_reply_to", "In-Reply-To"
+    REFERENCES = "references", "References"
+    BOUNCED_MESSAGE = "bounced_message", "The message a bounce returned"
+    BOUNCED_RECIPIENT = "bounced_recipient", "The address a bounce names"
+    SENDER = "sender", "Sender address"
+    INQUIRY = "inquiry", "New inquiry"
+    TRIAGE = "triage", "Attached by staff"
+
+
+class RawStatus(models.TextChoices):
+    RECEIVED = "received", "Received (being processed)"
+    STORED = "stored", "Stored on a journey"
+    TRIAGE = "triage", "In the triage inbox"
+    DUPLICATE = "duplicate", "Duplicate"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed (kept for a person)"
+
+
+class RawEmail(models.Model):
+    """Every inbound email's bytes, written before anything parses them: whatever goes
+    wrong later, nothing received is lost. The file lives under
+    MEDIA_ROOT/inbound/raw/<yyyy>/<mm>/ (never served to the web)."""
+
+    file = models.FileField(upload_to="inbound/raw/%Y/%m/", max_length=255)
+    # Bytes received; the file holds at most 2 x INBOUND_MAX_MESSAGE_BYTES of them.
+    size = models.PositiveBigIntegerField()
+    truncated = models.BooleanField(default=False)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    source = models.CharField(max_length=40, help_text="pipe, file, or webhook:<esp>")
+    envelope_sender = models.CharField(max_length=320, blank=True)
+    envelope_recipient = models.CharField(max_length=320, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=16, choices=RawStatus.choices, default=RawStatus.RECEIVED)
+    detail = models.TextField(blank=True, help_text="What happened, in one line.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"Raw email #{self.pk} ({self.get_status_display()})"
+
+
 class Message(models.Model):
-    """An email to (or from) a patient on a journey, as it was sent."""
+    """An email to (or from) a patient on a journey, as it was sent.
+
+    Inbound rows (direction "in"): `sent_at` is when WE received it (the stop conditions
+    compare it to planned_at, and a sender's clock can be wrong); `header_date` is the
+    sender's Date header. `message_id` is the sender's Message-ID (unique: the same
+    delivery twice is stored once). `html` is sanitised before it is stored.
+    """
 
     journey = models.ForeignKey(
         "journeys.Journey", on_delete=models.CASCADE, related_name="messages"
@@ -318,6 +382,31 @@ class Message(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     complained_at = models.DateTimeField(null=True, blank=True)
+    # --- Inbound only (followups.services_inbound) ---
+    raw_email = models.ForeignKey(
+        RawEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    label = models.CharField(max_length=16, choices=InboundLabel.choices, blank=True)
+    label_reason = models.CharField(max_length=200, blank=True)
+    matched_by = models.CharField(max_length=20, choices=MatchedBy.choices, blank=True)
+    # A real reply from the patient: it stops "until the patient replies" messages and
+    # starts the coordinator's clock. Auto-replies, bounces, a new inquiry's first email
+    # and replies from another address (sender_mismatch) do not count.
+    counts_as_reply = models.BooleanField(default=False)
+    sender_mismatch = models.BooleanField(
+        default=False,
+        help_text="Came to this journey's reply address (or thread) from an address that "
+        "is not the patient's.",
+    )
+    from_name = models.CharField(max_length=200, blank=True)
+    header_date = models.DateTimeField(null=True, blank=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    text_reply = models.TextField(blank=True, help_text="What the patient wrote.")
+    text_quoted = models.TextField(blank=True, help_text="The quoted history below it.")
+    signature = models.TextField(blank=True)
+    quote_style = models.CharField(max_length=12, blank=True)
+    parse_warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,3 +453,97 @@ class MessageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound message, stored under
+    MEDIA_ROOT/inbound/<yyyy>/<mm>/ with a safe name. Within INBOUND_MAX_ATTACHMENTS and
+    INBOUND_MAX_ATTACHMENT_BYTES; the others stay only in the raw message (a parse
+    warning names them). Downloaded through a staff-only view, never served directly."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="inbound/%Y/%m/", max_length=255)
+    filename = models.CharField(max_length=255, help_text="Safe name, for downloads.")
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["message", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TriageStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ATTACHED = "attached", "Attached to a journey"
+    CREATED_INQUIRY = "created_inquiry", "New inquiry created"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class TriageItem(models.Model):
+    """Inbound mail that matched no journey: a coordinator attaches it to one, makes it a
+    new inquiry, or dismisses it (spam). The raw message is kept; attaching parses it
+    again and stores it like any matched message."""
+
+    raw_email = models.ForeignKey(RawEmail, on_delete=models.PROTECT, related_name="triage_items")
+    # The Message-ID (or its content stand-in): the same delivery twice is one item.
+    message_key = models.CharField(max_length=255, unique=True)
+    status = models.CharField(
+        max_length=16, choices=TriageStatus.choices, default=TriageStatus.OPEN
+    )
+    reason = models.CharField(max_length=300, help_text="Why no journey was matched.")
+    label = models.CharField(max_length=16, choices=InboundLabel.choices, blank=True)
+    label_reason = models.CharField(max_length=200, blank=True)
+    from_email = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to_email = models.CharField(max_length=1000, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    snippet = models.TextField(blank=True, help_text="The start of what the sender wrote.")
+    received_at = models.DateTimeField()
+    header_date = models.DateTimeField(null=True, blank=True)
+    parse_warnings = models.JSONField(default=list, blank=True)
+    attachment_names = models.JSONField(default=list, blank=True)
+    # A known patient who has no active journey (a hint for whoever triages).
+    sender_patient = models.ForeignKey(
+        "crm.Patient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    journey = models.ForeignKey(
+        "journeys.Journey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"Triage #{self.pk}: {self.subject or '(no subject)'}"
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choice to get an email when a patient replies on one of their
+    journeys (or on an unassigned one). Off unless they turn it on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followups_preference"
+    )
+    notify_on_reply = models.BooleanField(
+        default=False,
+        help_text="Email me when a patient replies on my journeys or on unassigned ones.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notifications for {self.user}"

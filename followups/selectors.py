@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from crm.roles import is_manager
-from followups.models import Message, MessageTemplate, ScheduledMessage, Status
+from followups.models import (
+    Direction,
+    InboundLabel,
+    Message,
+    MessageTemplate,
+    ScheduledMessage,
+    Status,
+    TriageItem,
+    TriageStatus,
+)
 from journeys.models import Journey, Outcome
 
 if TYPE_CHECKING:
@@ -68,4 +77,53 @@ def messages_pending_for_journey(*, journey_id: int) -> QuerySet[ScheduledMessag
         )
         .select_related("rule")
         .order_by("due_at")
+    )
+
+
+def replies_waiting_for(user: User | AnonymousUser | None) -> QuerySet[Journey]:
+    """Journeys where the patient wrote and no coordinator has answered yet, the longest
+    waiting first: the coordinator's own journeys and unassigned ones (managers: all).
+    Closed journeys are included (a "lost" patient who writes back matters most).
+
+    Each journey is annotated with its latest patient message (auto-replies and bounces
+    left out): latest_reply_id, latest_reply_subject, latest_reply_at and
+    latest_reply_flagged (True when it came from an address that is not the patient's).
+    """
+    journeys = Journey.objects.filter(awaiting_reply_since__isnull=False)
+    if not is_manager(user):
+        if user is None or not user.is_authenticated:
+            return journeys.none()
+        journeys = journeys.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    latest = (
+        Message.objects.filter(journey=OuterRef("pk"), direction=Direction.IN)
+        .exclude(label__in=[InboundLabel.AUTO_REPLY, InboundLabel.BOUNCE])
+        .order_by("-sent_at", "-pk")
+    )
+    return (
+        journeys.select_related("patient", "coordinator", "procedure")
+        .annotate(
+            latest_reply_id=Subquery(latest.values("pk")[:1]),
+            latest_reply_subject=Subquery(latest.values("subject")[:1]),
+            latest_reply_at=Subquery(latest.values("sent_at")[:1]),
+            latest_reply_flagged=Subquery(latest.values("sender_mismatch")[:1]),
+        )
+        .order_by("awaiting_reply_since", "pk")
+    )
+
+
+def triage_open() -> QuerySet[TriageItem]:
+    """Inbound mail no journey matched, waiting for a coordinator, the oldest first."""
+    return (
+        TriageItem.objects.filter(status=TriageStatus.OPEN)
+        .select_related("sender_patient")
+        .order_by("received_at", "pk")
+    )
+
+
+def messages_inbound_for_journey(*, journey_id: int) -> QuerySet[Message]:
+    """The patient's emails on a journey, oldest first, with their attachments."""
+    return (
+        Message.objects.filter(journey_id=journey_id, direction=Direction.IN)
+        .prefetch_related("attachments")
+        .order_by("sent_at", "id")
     )

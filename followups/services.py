@@ -649,7 +649,10 @@ def _stop_reason(scheduled: ScheduledMessage) -> str | None:
         return CancelReason.RESCHEDULED
     if rule.stop_on_reply and (
         Message.objects.filter(
-            journey=journey, direction=Direction.IN, sent_at__gte=scheduled.planned_at
+            journey=journey,
+            direction=Direction.IN,
+            counts_as_reply=True,
+            sent_at__gte=scheduled.planned_at,
         ).exists()
     ):
         return CancelReason.REPLIED
@@ -817,7 +820,7 @@ def message_send_one_off(
     free text. Same headers, reply-to token and record as automated mail; the first human
     response starts the journey's response clock. Raises FollowupError for the user."""
     from journeys.models import Journey
-    from journeys.services import journey_record_first_response
+    from journeys.services import journey_mark_answered, journey_record_first_response
 
     journey = Journey.objects.select_related("patient", "clinic", "procedure", "coordinator").get(
         pk=journey_id
@@ -863,6 +866,7 @@ def message_send_one_off(
         )
         if human is not None:
             journey_record_first_response(journey_id=journey.pk, at=sent_at)
+            journey_mark_answered(journey_id=journey.pk, at=sent_at)
     return message
 
 

@@ -36,3 +36,16 @@ def send_scheduled_message(scheduled_message_id: int) -> None:
     except (InterfaceError, OperationalError):
         _drop_broken_connection()
         raise
+
+
+@shared_task(name="followups.tasks.notify_reply", ignore_result=True)
+def notify_reply(message_id: int) -> None:
+    """Tell the coordinator(s) who asked for it that a patient wrote. Best effort, no
+    retry: the reply is in their queue either way."""
+    from followups.services_inbound import reply_notice_send
+
+    try:
+        reply_notice_send(message_id=message_id)
+    except (InterfaceError, OperationalError):
+        _drop_broken_connection()
+        raise

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from crm.models import Interaction
 from journeys.models import Journey, JourneyEvent, LostReason
@@ -121,7 +122,7 @@ class JourneyAdmin(admin.ModelAdmin):
     raw_id_fields = ["patient"]
     inlines = [JourneyEventInline, InteractionInline]
     action_form = MoveActionForm
-    actions = ["move_selected"]
+    actions = ["move_selected", "send_email"]
     list_per_page = 50
     show_full_result_count = False
     date_hierarchy = "inquiry_received_at"
@@ -232,6 +233,16 @@ class JourneyAdmin(admin.ModelAdmin):
                 moved += 1
         if moved:
             self.message_user(request, f"Moved {moved} journey(s).", messages.SUCCESS)
+
+    @admin.action(description="Send an email to the selected journey's patient")
+    def send_email(self, request: HttpRequest, queryset: QuerySet[Journey]) -> Any:
+        ids = list(queryset.values_list("pk", flat=True)[:2])
+        if len(ids) != 1:
+            self.message_user(request, "Select exactly one journey to email.", messages.ERROR)
+            return None
+        # The follow-ups app owns the compose page (templated or free text, same send path).
+        url = reverse("admin:followups_message_send")
+        return HttpResponseRedirect(f"{url}?journey={ids[0]}")
 
 
 @admin.register(JourneyEvent)

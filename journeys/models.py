@@ -74,6 +74,10 @@ class Journey(models.Model):
     stage_entered_at = models.DateTimeField()
     inquiry_received_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # Set when the patient writes (followups' inbound mail), cleared when a coordinator
+    # answers (journeys.services.journey_mark_answered): the "replies waiting" queue.
+    awaiting_reply_since = models.DateTimeField(null=True, blank=True)
+    first_patient_reply_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # The first time the journey entered each later stage, written by journey_move in the
     # transition's transaction and never cleared. The funnel counts "reached stage X" from
@@ -154,6 +158,12 @@ class Journey(models.Model):
                 name="journey_report_cohort",
             ),
             models.Index(fields=["clinic", "outcome"]),
+            # The replies-waiting queue; partial, so it holds only journeys that wait.
+            models.Index(
+                fields=["awaiting_reply_since"],
+                condition=Q(awaiting_reply_since__isnull=False),
+                name="journey_awaiting_reply",
+            ),
         ]
         ordering = ["-stage_entered_at"]
 

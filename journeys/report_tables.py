@@ -420,7 +420,7 @@ def load_tables(report: LoadReport) -> list[Table]:
             Column("Active"),
             *[Column(Stage(s).label) for s in STAGE_ORDER],
             Column("Postponed"),
-            Column("Replies waiting", help="Active journeys whose patient wrote last."),
+            Column("Replies waiting", help="Journeys whose patient wrote and nobody answered."),
             Column("Unanswered > 24 h", help="Inquiries with no first response after a day."),
             Column(
                 "Planned date passed",

@@ -738,6 +738,8 @@ def _replied() -> Exists:
         Message.objects.filter(
             journey_id=OuterRef("journey_id"),
             direction=Direction.IN,
+            # A real reply from the patient: not an auto-reply, a bounce or another sender.
+            counts_as_reply=True,
             sent_at__gt=OuterRef("sent_at"),
         ).filter(~Exists(later_outbound))
     )
@@ -802,7 +804,7 @@ class Load:
     unanswered: int = 0  # inquiries with no first response after ANSWER_WITHIN
     reengage_due: int = 0  # postponed past the date to re-engage
     dates_passed: int = 0  # booked past the planned arrival, or arrived past the procedure
-    replies_waiting: int = 0  # active journeys whose patient wrote last
+    replies_waiting: int = 0  # the patient wrote and nobody answered yet
     failed_checkins: int = 0  # automated messages on active journeys that gave up
 
     @property
@@ -876,19 +878,13 @@ def load_report(group_by: str = "coordinator", *, now: dt.datetime | None = None
         for name in ("postponed", "unanswered", "reengage_due", "dates_passed"):
             setattr(load, name, row[name])
 
-    # Starts from inbound messages (few) rather than journeys (many): the patient wrote and
-    # nobody emailed after. Phone calls logged as interactions are not seen here.
-    answered_later = Message.objects.filter(
-        journey_id=OuterRef("journey_id"),
-        direction=Direction.OUT,
-        sent_at__gt=OuterRef("sent_at"),
-    )
+    # The inbox's own queue (followups.selectors.replies_waiting_for): the patient wrote and
+    # no coordinator answered yet, closed journeys included. A partial index holds them.
     waiting = (
-        Message.objects.filter(direction=Direction.IN, journey__outcome=Outcome.ACTIVE)
-        .filter(~Exists(answered_later))
+        Journey.objects.filter(awaiting_reply_since__isnull=False)
         .order_by()
-        .values(key=_group_expr(group_by, "journey__"))
-        .annotate(n=Count("journey_id", distinct=True))
+        .values(key=_group_expr(group_by))
+        .annotate(n=Count("id"))
     )
     for row in _rows(waiting):
         loads[row["key"]].replies_waiting = row["n"]

@@ -358,6 +358,33 @@ def journey_record_first_response(*, journey_id: int, at: dt.datetime | None = N
     )
 
 
+def journey_mark_waiting(*, journey_id: int, at: dt.datetime, patient_replied: bool = True) -> None:
+    """The patient wrote (inbound mail): the journey waits for its coordinator from `at`.
+
+    Conditional UPDATEs: an earlier, still unanswered message keeps its place in the
+    queue, and only the first reply is the first patient reply. `patient_replied=False`
+    for mail that needs a look but is not (yet) the patient's own reply (a new inquiry's
+    first email, a reply from another address).
+    """
+    Journey.objects.filter(pk=journey_id, awaiting_reply_since__isnull=True).update(
+        awaiting_reply_since=at
+    )
+    if patient_replied:
+        Journey.objects.filter(pk=journey_id, first_patient_reply_at__isnull=True).update(
+            first_patient_reply_at=at
+        )
+
+
+def journey_mark_answered(*, journey_id: int, at: dt.datetime | None = None) -> int:
+    """A coordinator answered (an email, a logged call...) or decided no answer is
+    needed: the journey leaves the replies-waiting queue. Only a wait that began before
+    `at` ends: a reply that arrived after the answer keeps waiting."""
+    at = at or timezone.now()
+    return Journey.objects.filter(pk=journey_id, awaiting_reply_since__lte=at).update(
+        awaiting_reply_since=None
+    )
+
+
 # The stage-entering event kinds; lost/postponed/completed events keep the stage they
 # happened in, so they never mark a stage as reached.
 _ENTERING_KINDS = (

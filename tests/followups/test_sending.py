@@ -172,6 +172,7 @@ def test_stop_conditions_are_checked_again_at_send_time(
     Message.objects.create(
         journey=journey,
         direction=Direction.IN,
+        counts_as_reply=True,
         message_id="<reply-1@example.de>",
         from_email=journey.patient.email,
         to_email="reply@reply.clinic.example",

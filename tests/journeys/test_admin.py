@@ -138,3 +138,14 @@ def test_login_page_signs_in_staff(client, coordinator):
     response = client.post("/accounts/login/", {"username": "carmen", "password": "pw-carmen"})
     assert response.status_code == 302
     assert User.objects.get(username="carmen").last_login is not None
+
+
+def test_send_email_action_opens_the_compose_page_for_one_journey(admin_client, journey):
+    response = admin_client.post(
+        "/admin/journeys/journey/",
+        {"action": "send_email", "_selected_action": [journey.pk]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/followups/message/send/?journey={journey.pk}"
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200

@@ -24,6 +24,7 @@ from journeys.reports import (
     speed_report,
 )
 from journeys.services import (
+    journey_mark_waiting,
     journey_move,
     journeys_backfill_reached,
     journeys_rebuild_funnel_days,
@@ -368,8 +369,10 @@ def _scheduled(journey, rule, n, due, status, sent_delay=None):
     )
 
 
-def _message(journey, direction, when, n=[0]):  # noqa: B006 - a counter for unique ids
+def _message(journey, direction, when, n=[0], **extra):  # noqa: B006 - a counter for ids
     n[0] += 1
+    if direction == Direction.IN:
+        extra = {"label": "reply", "counts_as_reply": True, **extra}
     return Message.objects.create(
         journey=journey,
         direction=direction,
@@ -379,6 +382,7 @@ def _message(journey, direction, when, n=[0]):  # noqa: B006 - a counter for uni
         subject="Hello",
         text="Hello",
         sent_at=when,
+        **extra,
     )
 
 
@@ -407,6 +411,14 @@ def test_followup_on_time_late_failed_and_reply_rate(cohort):
     _message(c, Direction.OUT, late.sent_at + dt.timedelta(hours=1))
     _message(c, Direction.IN, late.sent_at + dt.timedelta(hours=2))
     _message(a, Direction.IN, aftercare_sent.sent_at + dt.timedelta(minutes=5))
+    # An out-of-office answer to C's late check-in is no reply.
+    _message(
+        c,
+        Direction.IN,
+        late.sent_at + dt.timedelta(minutes=1),
+        label="auto_reply",
+        counts_as_reply=False,
+    )
 
     report = followup_report(params())
     t = report.total
@@ -455,11 +467,9 @@ def test_coordinator_load(built, cohort, procedure):
     Journey.objects.filter(pk=booked.pk).update(
         planned_arrival=timezone.localdate() - dt.timedelta(days=1)
     )
-    # A patient wrote last on A's journey... which is closed: not waiting. On J's: waiting.
-    _message(cohort["J"], Direction.OUT, now - dt.timedelta(hours=5))
-    _message(cohort["J"], Direction.IN, now - dt.timedelta(hours=4))
-    _message(cohort["J"], Direction.IN, now - dt.timedelta(hours=3))
-    _message(cohort["A"], Direction.IN, now - dt.timedelta(hours=3))
+    # Patients wrote on J's journey and on A's (completed, but a reply still waits).
+    journey_mark_waiting(journey_id=cohort["J"].pk, at=now - dt.timedelta(hours=4))
+    journey_mark_waiting(journey_id=cohort["A"].pk, at=now - dt.timedelta(hours=3))
     report = load_report("coordinator", now=now)
     rows = {g.label: g.current for g in report.groups}
     assert list(rows) == ["Carmen Ruiz", "Omar Haddad", "Unassigned", "ines"]
@@ -472,6 +482,7 @@ def test_coordinator_load(built, cohort, procedure):
     omar = rows["Omar Haddad"]
     assert omar.active == {"inquiry": 0, "booked": 0, "arrival": 1, "procedure": 0, "followup": 1}
     assert (omar.postponed, omar.replies_waiting) == (1, 1)
+    assert carmen.replies_waiting == 1
     assert omar.reengage_due == 1  # G's re-engage date was in 2025
     assert rows["Unassigned"].unanswered == 1  # I, from March 2025
     assert report.total.active_total == sum(r.active_total for r in rows.values())

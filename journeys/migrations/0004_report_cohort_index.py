@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0004_patient_email_status"),
-        ("journeys", "0002_stage_reached_times"),
+        ("journeys", "0003_stage_reached_times"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -42,7 +42,7 @@ def count(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journeys", "0003_report_cohort_index"),
+        ("journeys", "0004_report_cohort_index"),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journeys", "0001_initial"),
+        ("journeys", "0002_awaiting_reply"),
     ]
 
     operations = [

@@ -1,0 +1,26 @@
+"""System checks for the follow-ups app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security)
+def webhook_secret_required(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """anymail's webhook URLs (/anymail/<esp>/inbound/ and /tracking/) are always mounted.
+    Without a secret anyone could post mail onto a journey or fake a bounce, so outside
+    DEBUG the secret is required (runserver, migrate and collectstatic stop on this)."""
+    if settings.DEBUG or settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        return []
+    return [
+        Error(
+            "ANYMAIL_WEBHOOK_SECRET is not set: the inbound and tracking webhooks would "
+            "accept posts from anyone.",
+            hint="Set ANYMAIL_WEBHOOK_SECRET=user:password (random) and put the same "
+            "credentials in the ESP's webhook URLs (https://user:password@host/anymail/...).",
+            id="followups.E001",
+        )
+    ]

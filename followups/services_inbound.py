@@ -1,0 +1,890 @@
+"""Inbound email: every write for mail that patients (and strangers) send us.
+
+Two doors, one service: anymail's inbound webhook (followups.receivers) and
+`manage.py receive_email` (an MTA pipe, or an operator) both call `inbound_receive`.
+
+1. **Keep the bytes.** The raw message is written to MEDIA_ROOT/inbound/raw/ and a
+   RawEmail row is committed before anything parses it. A crash, a parser bug or a
+   refusal later still leaves the message for a person to look at.
+2. **Read it** (followups.inbound.parse_email): never raises; problems become warnings;
+   input that is no email (binary, empty, too big) is refused with one line.
+3. **Match it**, in order: the signed token in a reply+<token>@ recipient address; our
+   Message-IDs in In-Reply-To / References (for a bounce: the returned message's ID,
+   then the failed address); the sender's address against patients (their most recent
+   active journey). Unknown senders writing to INQUIRY_ADDRESS become a new patient and
+   inquiry. Everything else goes to the triage inbox. Nothing is dropped.
+4. **Store it once**: the Message-ID is unique, so a second delivery is reported as a
+   duplicate (the webhook still answers 200).
+5. **Act on it** in the same transaction: a real reply cancels the pending messages that
+   stop on a reply, puts the journey in the coordinator's queue and records the first
+   patient reply; a bounce marks the address undeliverable; auto-replies are only stored.
+   The coordinator's notification email goes out after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from crm.roles import COORDINATOR, person
+from followups.inbound import Label, ParsedEmail, guess_language, human_size, parse_email
+from followups.models import (
+    Attachment,
+    Direction,
+    InboundLabel,
+    MatchedBy,
+    Message,
+    MessageStatus,
+    NotificationPreference,
+    RawEmail,
+    RawStatus,
+    TriageItem,
+    TriageStatus,
+)
+from followups.services import FollowupError, messages_cancel_on_reply, patient_mark_undeliverable
+from followups.tokens import journey_id_from_reply_token
+
+if TYPE_CHECKING:
+    from crm.models import Patient, Procedure
+    from crm.roles import Actor
+    from journeys.models import Journey
+
+log = logging.getLogger(__name__)
+
+# What inbound_receive reports (InboundResult.outcome).
+STORED = "stored"
+INQUIRY = "inquiry"
+TRIAGE = "triage"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+FAILED = "failed"
+
+_REPLY_LOCAL_RE = re.compile(r"^reply\+(?P<token>[^@]+)@", re.IGNORECASE)
+
+
+class TriageError(FollowupError):
+    """A triage action was refused; the message is meant for the person who asked."""
+
+
+@dataclass
+class InboundResult:
+    """What happened to one received email; `detail` is the one line to show or log."""
+
+    outcome: str
+    detail: str
+    raw_email_id: int | None = None
+    message_id: int | None = None  # the Message row (not the Message-ID header)
+    journey_id: int | None = None
+    triage_item_id: int | None = None
+    matched_by: str = ""
+    label: str = ""
+    cancelled: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        """Stored somewhere a person will see it (or already was): not refused, not failed."""
+        return self.outcome not in {REFUSED, FAILED}
+
+
+# --- The door ----------------------------------------------------------------------------
+
+
+def inbound_receive(
+    *,
+    raw: bytes | None = None,
+    anymail_message: Any = None,
+    source: str,
+    envelope_sender: str = "",
+    envelope_recipient: str = "",
+    size: int | None = None,
+    truncated: bool = False,
+    received_at: dt.datetime | None = None,
+) -> InboundResult:
+    """Receive one email: raw RFC 5322 bytes (the pipe) or an AnymailInboundMessage (the
+    webhook). Returns an InboundResult; raises only DatabaseError (the database is away:
+    the caller tells the MTA/ESP to retry, which still has the message).
+
+    `size`/`truncated`: the pipe reads at most 2 x INBOUND_MAX_MESSAGE_BYTES and passes
+    the full size it saw, so an oversized message is refused but its start is kept.
+    """
+    if (raw is None) == (anymail_message is None):
+        raise ValueError("Pass exactly one of raw= or anymail_message=.")
+    received_at = received_at or timezone.now()
+    spam = False
+    if anymail_message is not None:
+        raw = _anymail_bytes(anymail_message)
+        envelope_sender = envelope_sender or str(anymail_message.envelope_sender or "")
+        envelope_recipient = envelope_recipient or str(anymail_message.envelope_recipient or "")
+        spam = bool(getattr(anymail_message, "spam_detected", False))
+    assert raw is not None
+    raw_email = raw_email_keep(
+        raw=raw,
+        source=source,
+        envelope_sender=envelope_sender,
+        envelope_recipient=envelope_recipient,
+        received_at=received_at,
+        size=size if size is not None else len(raw),
+        truncated=truncated,
+    )
+    return inbound_process(raw_email=raw_email, raw=raw, spam=spam)
+
+
+def _anymail_bytes(message: Any) -> bytes:
+    """The bytes of an AnymailInboundMessage: the ESP's raw MIME when it sent one, else
+    the message anymail rebuilt from the ESP's parsed fields."""
+    for serialize in (
+        lambda: message.as_bytes(),
+        lambda: message.as_string().encode("utf-8", "surrogateescape"),
+    ):
+        try:
+            return bytes(serialize())
+        except Exception:  # noqa: BLE001, S112 - try the next way; never lose the mail
+            continue
+    return str(message).encode("utf-8", "replace")
+
+
+def raw_email_keep(
+    *,
+    raw: bytes,
+    source: str,
+    envelope_sender: str = "",
+    envelope_recipient: str = "",
+    received_at: dt.datetime,
+    size: int | None = None,
+    truncated: bool = False,
+) -> RawEmail:
+    """Write the bytes to storage and commit their row, before anything reads them. If
+    the database refuses, the file is removed again and the error goes up: the MTA or
+    ESP still holds the message and retries."""
+    import hashlib
+
+    raw_email = RawEmail(
+        size=size if size is not None else len(raw),
+        truncated=truncated,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        source=source[:40],
+        envelope_sender=envelope_sender.strip()[:320],
+        envelope_recipient=envelope_recipient.strip()[:320],
+        received_at=received_at,
+    )
+    name = f"{received_at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
+    raw_email.file.save(name, ContentFile(raw), save=False)
+    try:
+        with transaction.atomic():
+            raw_email.save()
+    except DatabaseError:
+        raw_email.file.delete(save=False)
+        raise
+    return raw_email
+
+
+def _finish(raw_email: RawEmail, status: str, detail: str) -> None:
+    RawEmail.objects.filter(pk=raw_email.pk).update(
+        status=status, detail=detail[:2000], updated_at=timezone.now()
+    )
+
+
+def inbound_process(*, raw_email: RawEmail, raw: bytes, spam: bool = False) -> InboundResult:
+    """Parse, match, store and act on a kept raw email (also used to re-run one).
+    `spam`: the ESP flagged it (the pipe reads the mail server's X-Spam-* headers)."""
+    limit = settings.INBOUND_MAX_MESSAGE_BYTES
+    base: dict[str, Any] = {"raw_email_id": raw_email.pk}
+    if raw_email.size > limit:
+        detail = (
+            f"refused: message is {human_size(raw_email.size)}, over the "
+            f"{human_size(limit)} limit (INBOUND_MAX_MESSAGE_BYTES); "
+            f"raw kept as raw email #{raw_email.pk}"
+            + (" (its start only)" if raw_email.truncated else "")
+        )
+        _finish(raw_email, RawStatus.REFUSED, detail)
+        return InboundResult(outcome=REFUSED, detail=detail, **base)
+    try:
+        parsed = parse_email(raw)
+    except Exception as exc:  # a parser bug must not lose the message: it is kept
+        log.exception("Inbound raw email %d could not be parsed.", raw_email.pk)
+        return _failed(raw_email, f"could not read it ({type(exc).__name__}: {exc})")
+    parsed.spam = parsed.spam or spam
+    if parsed.refusal:
+        detail = f"refused: {parsed.refusal}; raw kept as raw email #{raw_email.pk}"
+        _finish(raw_email, RawStatus.REFUSED, detail)
+        return InboundResult(outcome=REFUSED, detail=detail, warnings=parsed.warnings, **base)
+
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                result = _route(raw_email, parsed)
+                _finish(raw_email, _RAW_STATUS[result.outcome], result.detail)
+            return result
+        except IntegrityError:
+            # A concurrent delivery of the same message (or a first email from the same
+            # new address) committed first. Once more: now it is found as a duplicate
+            # or as a known patient.
+            if attempt == 2:
+                log.exception("Inbound raw email %d hit a constraint twice.", raw_email.pk)
+                return _failed(raw_email, "a database constraint refused it twice")
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the caller asks the sender to retry
+        except Exception as exc:
+            log.exception("Inbound raw email %d could not be stored.", raw_email.pk)
+            return _failed(raw_email, f"could not store it ({type(exc).__name__}: {exc})")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_RAW_STATUS = {
+    STORED: RawStatus.STORED,
+    INQUIRY: RawStatus.STORED,
+    TRIAGE: RawStatus.TRIAGE,
+    DUPLICATE: RawStatus.DUPLICATE,
+}
+
+
+def _failed(raw_email: RawEmail, reason: str) -> InboundResult:
+    detail = f"failed: {reason}; raw kept as raw email #{raw_email.pk} for a person to look at"
+    try:
+        _finish(raw_email, RawStatus.FAILED, detail)
+    except DatabaseError:
+        log.exception("Could not mark raw email %d as failed.", raw_email.pk)
+    return InboundResult(outcome=FAILED, detail=detail, raw_email_id=raw_email.pk)
+
+
+# --- Matching ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Match:
+    journey: Journey | None = None
+    matched_by: str = ""
+    inquiry: bool = False
+    reason: str = ""
+    known_patient: Patient | None = None
+    recipient: str = ""
+
+
+def _patient_by_email(address: str) -> Patient | None:
+    from crm.models import Patient
+
+    if not address:
+        return None
+    # Lower(email) uses the case-insensitive unique index.
+    return Patient.objects.alias(lower_email=Lower("email")).filter(lower_email=address).first()
+
+
+def _latest_journey(patient: Patient, *, active_only: bool = True) -> Journey | None:
+    from journeys.models import Outcome
+
+    journeys = patient.journeys.select_related("patient")
+    if active_only:
+        journeys = journeys.filter(outcome=Outcome.ACTIVE)
+    return journeys.order_by("-inquiry_received_at", "-pk").first()
+
+
+def reply_token_in(address: str) -> str | None:
+    """The token of a reply+<token>@... address, or None."""
+    match = _REPLY_LOCAL_RE.match(address.strip())
+    return match["token"] if match else None
+
+
+def _match(parsed: ParsedEmail, envelope_recipient: str) -> _Match:
+    from followups.inbound import normalize_address
+    from journeys.models import Journey
+
+    envelope = normalize_address(envelope_recipient)
+    recipients = [a for a in [envelope, *parsed.recipients] if a]
+
+    # 1. The signed token in our reply-to address: the journey it was issued for.
+    for address in dict.fromkeys(recipients):
+        token = reply_token_in(address)
+        if token is None:
+            continue
+        journey_id = journey_id_from_reply_token(token)
+        journey = (
+            Journey.objects.select_related("patient").filter(pk=journey_id).first()
+            if journey_id is not None
+            else None
+        )
+        if journey is not None:
+            return _Match(journey=journey, matched_by=MatchedBy.TOKEN, recipient=address)
+        parsed.warnings.append(
+            f"The reply address {address} carries a token that does not verify (mistyped, "
+            "forged, or issued before SECRET_KEY changed); matched by other means."
+        )
+
+    # 2. Our Message-IDs: the thread this message answers (or the one a bounce returns).
+    candidates: list[tuple[str, str]] = [(m, MatchedBy.IN_REPLY_TO) for m in parsed.in_reply_to]
+    candidates += [(m, MatchedBy.REFERENCES) for m in reversed(parsed.references)]
+    if parsed.dsn is not None:
+        candidates += [(m, MatchedBy.BOUNCED_MESSAGE) for m in parsed.dsn.original_message_ids]
+    if candidates:
+        found = dict(
+            Message.objects.filter(message_id__in=[m for m, _ in candidates]).values_list(
+                "message_id", "journey_id"
+            )
+        )
+        for message_id, how in candidates:
+            if message_id in found:
+                journey = Journey.objects.select_related("patient").get(pk=found[message_id])
+                return _Match(journey=journey, matched_by=how)
+
+    # 3. A bounce names the address that failed: that patient's journey.
+    if parsed.dsn is not None:
+        for address in parsed.dsn.failed_recipients:
+            patient = _patient_by_email(address)
+            journey = _latest_journey(patient, active_only=False) if patient else None
+            if journey is not None:
+                return _Match(journey=journey, matched_by=MatchedBy.BOUNCED_RECIPIENT)
+
+    # 4. The sender: a patient's most recent active journey.
+    patient = _patient_by_email(parsed.from_email)
+    if patient is not None:
+        journey = _latest_journey(patient)
+        if journey is not None:
+            return _Match(journey=journey, matched_by=MatchedBy.SENDER)
+
+    # 5. A stranger writing to the inquiries address: a new inquiry. Not for spam: its
+    # sender is usually forged, and our acknowledgment would be backscatter.
+    to_inquiries = settings.INQUIRY_ADDRESS in recipients
+    stranger = patient is None and bool(parsed.from_email) and parsed.label == Label.REPLY
+    if to_inquiries and stranger and not parsed.spam:
+        return _Match(inquiry=True, recipient=settings.INQUIRY_ADDRESS)
+
+    if patient is not None:
+        reason = f"{patient.full_name} is a patient, but has no active journey"
+    elif not parsed.from_email:
+        reason = "No sender address and no reply token or thread of ours"
+    elif parsed.label != Label.REPLY:
+        reason = f"An unmatched {InboundLabel(parsed.label).label.lower()}"
+    elif parsed.spam:
+        reason = "Marked as spam by the mail server or the ESP"
+    elif to_inquiries:
+        reason = "New sender to the inquiries address"
+    else:
+        reason = "No reply token, thread or patient matched"
+    return _Match(reason=reason, known_patient=patient)
+
+
+# --- Storing -------------------------------------------------------------------------------
+
+
+def _message_key(parsed: ParsedEmail) -> str:
+    key = parsed.dedupe_key[:255]
+    if Message.objects.filter(message_id=key, direction=Direction.OUT).exists():
+        # One of OUR messages coming back (a mail loop, a client's "redirect"): keep it,
+        # under a key of its own so the outbound row keeps its ID.
+        key = f"<inbound.{parsed.sha256[:16]}.{key.strip('<>')}"[:254] + ">"
+    return key
+
+
+def _duplicate(key: str, raw_email: RawEmail) -> InboundResult | None:
+    existing = (
+        Message.objects.filter(message_id=key, direction=Direction.IN)
+        .values_list("pk", "journey_id")
+        .first()
+    )
+    if existing is not None:
+        return InboundResult(
+            outcome=DUPLICATE,
+            detail=f"duplicate: Message-ID {key} is already stored as message #{existing[0]} "
+            f"on journey #{existing[1]}; not stored again",
+            raw_email_id=raw_email.pk,
+            message_id=existing[0],
+            journey_id=existing[1],
+        )
+    item = TriageItem.objects.filter(message_key=key).values_list("pk", flat=True).first()
+    if item is not None:
+        return InboundResult(
+            outcome=DUPLICATE,
+            detail=f"duplicate: Message-ID {key} is already triage item #{item}; not stored again",
+            raw_email_id=raw_email.pk,
+            triage_item_id=item,
+        )
+    return None
+
+
+def _store_message(
+    parsed: ParsedEmail,
+    *,
+    journey: Journey,
+    raw_email: RawEmail,
+    key: str,
+    matched_by: str,
+    label: str,
+    counts_as_reply: bool,
+    sender_mismatch: bool,
+    recipient: str,
+) -> Message:
+    split = parsed.split
+    warnings = list(parsed.warnings)
+    message = Message.objects.create(
+        journey=journey,
+        direction=Direction.IN,
+        message_id=key,
+        status=MessageStatus.RECEIVED,
+        from_email=parsed.from_email[:320],
+        from_name=parsed.from_name[:200],
+        to_email=(recipient or (parsed.recipients[0] if parsed.recipients else ""))[:320],
+        subject=parsed.subject[:300],
+        text=parsed.text,
+        html=parsed.html,
+        sent_at=raw_email.received_at,
+        header_date=parsed.date,
+        in_reply_to=parsed.in_reply_to[0][:255] if parsed.in_reply_to else "",
+        references=" ".join(parsed.references)[:20_000],
+        text_reply=split.reply,
+        text_quoted=split.quoted,
+        signature=split.signature,
+        quote_style=split.style,
+        label=label,
+        label_reason=parsed.label_reason[:200],
+        matched_by=matched_by,
+        counts_as_reply=counts_as_reply,
+        sender_mismatch=sender_mismatch,
+        raw_email=raw_email,
+        parse_warnings=warnings,
+    )
+    skipped = _store_attachments(message, parsed)
+    if skipped:
+        message.parse_warnings = [*warnings, *skipped]
+        message.save(update_fields=["parse_warnings", "updated_at"])
+    return message
+
+
+def _store_attachments(message: Message, parsed: ParsedEmail) -> list[str]:
+    """Store attachments within the limits; return warnings for the ones left in the raw
+    message. (A file written here stays on disk if the transaction later rolls back:
+    harmless, and rarer than the alternative of a row without its file.)"""
+    most = settings.INBOUND_MAX_ATTACHMENTS
+    biggest = settings.INBOUND_MAX_ATTACHMENT_BYTES
+    skipped: list[str] = []
+    stored = 0
+    for attachment in parsed.attachments:
+        name = attachment.original_filename or attachment.filename
+        if attachment.size > biggest:
+            skipped.append(
+                f"Attachment {name!r} ({human_size(attachment.size)}) is over the "
+                f"{human_size(biggest)} limit: it is only in the raw message."
+            )
+            continue
+        if stored >= most:
+            skipped.append(
+                f"Attachment {name!r} is over the limit of {most} per message: it is only "
+                "in the raw message."
+            )
+            continue
+        row = Attachment(
+            message=message,
+            filename=attachment.filename,
+            original_filename=attachment.original_filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            inline=attachment.inline,
+            content_id=attachment.content_id[:255],
+        )
+        row.file.save(attachment.filename, ContentFile(attachment.payload), save=False)
+        row.save()
+        stored += 1
+    return skipped
+
+
+def _sender_mismatch(parsed: ParsedEmail, journey: Journey) -> bool:
+    if parsed.label == Label.BOUNCE:
+        return False  # bounces come from mail servers by nature
+    return parsed.from_email != journey.patient.email.strip().lower()
+
+
+def _act(message: Message, journey: Journey, parsed: ParsedEmail) -> int:
+    """What the message does to the journey. Returns the number of messages cancelled."""
+    from journeys.services import journey_mark_waiting
+
+    at = message.sent_at
+    cancelled = 0
+    if message.label == InboundLabel.BOUNCE:
+        dsn = parsed.dsn
+        patient = journey.patient
+        if dsn is not None and dsn.permanent and patient.email.lower() in dsn.failed_recipients:
+            detail = f" {dsn.status}" if dsn.status else ""
+            patient_mark_undeliverable(
+                patient_id=patient.pk, reason=f"bounced{detail} (returned email)", at=at
+            )
+        return 0
+    if message.label == InboundLabel.AUTO_REPLY:
+        return 0
+    if message.counts_as_reply:
+        cancelled = messages_cancel_on_reply(journey_id=journey.pk, at=at)
+    journey_mark_waiting(journey_id=journey.pk, at=at, patient_replied=message.counts_as_reply)
+    transaction.on_commit(partial(_enqueue_reply_notice, message.pk))
+    return cancelled
+
+
+def _enqueue_reply_notice(message_pk: int) -> None:
+    """After commit. Best effort: the queue shows the reply even if this notice is lost
+    (the broker is down), so never raise into the request or the pipe."""
+    from followups.tasks import notify_reply
+
+    try:
+        notify_reply.apply_async((message_pk,), retry=False)
+    except Exception:  # noqa: BLE001
+        log.warning("Broker unavailable: no reply notice for message %d.", message_pk)
+
+
+def _route(raw_email: RawEmail, parsed: ParsedEmail) -> InboundResult:
+    key = _message_key(parsed)
+    duplicate = _duplicate(key, raw_email)
+    if duplicate is not None:
+        return duplicate
+    match = _match(parsed, raw_email.envelope_recipient)
+    base: dict[str, Any] = {"raw_email_id": raw_email.pk, "warnings": parsed.warnings}
+
+    if match.journey is not None:
+        journey = match.journey
+        mismatch = _sender_mismatch(parsed, journey)
+        is_reply = parsed.label == Label.REPLY
+        message = _store_message(
+            parsed,
+            journey=journey,
+            raw_email=raw_email,
+            key=key,
+            matched_by=match.matched_by,
+            label=parsed.label,
+            counts_as_reply=is_reply and not mismatch,
+            sender_mismatch=mismatch,
+            recipient=match.recipient,
+        )
+        cancelled = _act(message, journey, parsed)
+        notes = [f"matched by {MatchedBy(match.matched_by).label.lower()}"]
+        notes.append(InboundLabel(parsed.label).label.lower())
+        if mismatch:
+            notes.append(f"sender {parsed.from_email or '(none)'} is not the patient: flagged")
+        if cancelled:
+            notes.append(f"{cancelled} pending message{'s' if cancelled != 1 else ''} cancelled")
+        if parsed.warnings:
+            notes.append(f"{len(parsed.warnings)} parse warning(s)")
+        return InboundResult(
+            outcome=STORED,
+            detail=f"stored: message #{message.pk} on journey #{journey.pk} ({'; '.join(notes)})",
+            message_id=message.pk,
+            journey_id=journey.pk,
+            matched_by=match.matched_by,
+            label=parsed.label,
+            cancelled=cancelled,
+            **base,
+        )
+
+    if match.inquiry:
+        procedure = _inquiry_procedure()
+        if procedure is not None and settings.INQUIRY_AUTO_CREATE:
+            journey, message, patient = _open_inquiry(
+                parsed, raw_email=raw_email, key=key, procedure=procedure, actor=None
+            )
+            return InboundResult(
+                outcome=INQUIRY,
+                detail=f"new inquiry: journey #{journey.pk} ({procedure.name}) for new patient "
+                f"#{patient.pk} <{patient.email}>; message #{message.pk}",
+                message_id=message.pk,
+                journey_id=journey.pk,
+                matched_by=MatchedBy.INQUIRY,
+                label=InboundLabel.INQUIRY,
+                **base,
+            )
+        match.reason = (
+            "New sender to the inquiries address (INQUIRY_AUTO_CREATE is off)"
+            if procedure is not None
+            else "New sender to the inquiries address, but there is no procedure to file "
+            "an inquiry under (INQUIRY_DEFAULT_PROCEDURE_ID)"
+        )
+
+    item = TriageItem.objects.create(
+        raw_email=raw_email,
+        message_key=key,
+        reason=match.reason[:300],
+        label=parsed.label,
+        label_reason=parsed.label_reason[:200],
+        from_email=parsed.from_email[:320],
+        from_name=parsed.from_name[:200],
+        to_email=", ".join(parsed.recipients)[:1000],
+        subject=parsed.subject[:300],
+        snippet=(parsed.split.reply or parsed.text)[:2000],
+        received_at=raw_email.received_at,
+        header_date=parsed.date,
+        parse_warnings=list(parsed.warnings),
+        attachment_names=[a.original_filename or a.filename for a in parsed.attachments][:50],
+        sender_patient=match.known_patient,
+    )
+    return InboundResult(
+        outcome=TRIAGE,
+        detail=f"triage: item #{item.pk} ({match.reason})",
+        triage_item_id=item.pk,
+        label=parsed.label,
+        **base,
+    )
+
+
+# --- New inquiries -----------------------------------------------------------------------
+
+# Two-letter top-level domains that are used as generic ones and say nothing about where
+# the sender lives.
+_GENERIC_CCTLDS = {"io", "ai", "co", "me", "tv", "ly", "fm", "to", "gg", "cc", "ws", "eu", "su"}
+
+
+def _country_from(address: str) -> str:
+    """ISO country from a country-code domain (anna@web.de -> DE); ZZ (unknown) else."""
+    tld = address.rpartition(".")[2].lower()
+    if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
+        return "GB" if tld == "uk" else tld.upper()
+    return "ZZ"
+
+
+def _name_from(parsed: ParsedEmail) -> str:
+    name = parsed.from_name.strip()
+    if name and "@" not in name:
+        return name[:200]
+    local = parsed.from_email.partition("@")[0]
+    words = [w for w in re.split(r"[._\-+0-9]+", local) if w]
+    return " ".join(w.capitalize() for w in words)[:200] or parsed.from_email[:200]
+
+
+def _inquiry_procedure() -> Procedure | None:
+    from crm.models import Procedure
+
+    wanted = settings.INQUIRY_DEFAULT_PROCEDURE_ID
+    if wanted:
+        return Procedure.objects.filter(pk=wanted).first()
+    return Procedure.objects.order_by("pk").first()
+
+
+def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
+    """The sender as a patient: the existing one, or a new one (source: email)."""
+    from crm.models import Patient, PatientSource
+    from crm.services import normalize_email
+
+    existing = _patient_by_email(parsed.from_email)
+    if existing is not None:
+        return existing
+    languages = [code for code, _ in settings.PATIENT_LANGUAGES]
+    return Patient.objects.create(
+        full_name=(full_name.strip() or _name_from(parsed))[:200],
+        email=normalize_email(parsed.from_email),
+        country=_country_from(parsed.from_email),
+        preferred_language=guess_language(
+            parsed.split.reply or parsed.text, header=parsed.content_language, allowed=languages
+        ),
+        source=PatientSource.EMAIL,
+        notes="Created from an email to the inquiries address; check country and time zone.",
+    )
+
+
+def _open_inquiry(
+    parsed: ParsedEmail,
+    *,
+    raw_email: RawEmail,
+    key: str,
+    procedure: Procedure,
+    actor: Actor,
+    full_name: str = "",
+    matched_by: str = MatchedBy.INQUIRY,
+) -> tuple[Journey, Message, Patient]:
+    """A new inquiry journey from an email (its cadence starts: the acknowledgment is
+    claimed in journey_create and sent right after commit), with the email on it."""
+    from journeys.services import JourneyError, journey_create, journey_mark_waiting
+
+    patient = _patient_for(parsed, full_name=full_name)
+    subject = parsed.subject or "(no subject)"
+    try:
+        journey = journey_create(
+            patient=patient,
+            procedure=procedure,
+            actor=actor,
+            inquiry_received_at=raw_email.received_at,
+            note=f"Inquiry by email: “{subject}”. Procedure {procedure.name} was the default: "
+            "confirm it with the patient.",
+        )
+    except JourneyError as exc:
+        raise TriageError(str(exc)) from exc
+    message = _store_message(
+        parsed,
+        journey=journey,
+        raw_email=raw_email,
+        key=key,
+        matched_by=matched_by,
+        label=InboundLabel.INQUIRY,
+        counts_as_reply=False,
+        sender_mismatch=False,
+        recipient=settings.INQUIRY_ADDRESS,
+    )
+    # Not a reply (nothing stops), but someone is waiting for an answer.
+    journey_mark_waiting(journey_id=journey.pk, at=raw_email.received_at, patient_replied=False)
+    transaction.on_commit(partial(_enqueue_reply_notice, message.pk))
+    return journey, message, patient
+
+
+# --- Triage --------------------------------------------------------------------------------
+
+
+def _open_item(item_id: int) -> TriageItem:
+    try:
+        item = TriageItem.objects.select_for_update().select_related("raw_email").get(pk=item_id)
+    except TriageItem.DoesNotExist:
+        raise TriageError(f"Triage item #{item_id} does not exist.") from None
+    if item.status != TriageStatus.OPEN:
+        where = f" (journey #{item.journey_id})" if item.journey_id else ""
+        raise TriageError(
+            f"Triage item #{item.pk} was already handled: {item.get_status_display().lower()}"
+            f"{where}."
+        )
+    return item
+
+
+def _reparse(item: TriageItem) -> ParsedEmail:
+    with item.raw_email.file.open("rb") as handle:
+        return parse_email(handle.read())
+
+
+def triage_attach(*, item_id: int, journey_id: int, actor: Actor) -> Message:
+    """Attach an unmatched email to a journey: it is stored like a matched one and acts
+    like one (a reply stops the nudges and waits for the coordinator). A person vouched
+    for it, so a reply counts even from another address (still shown as flagged)."""
+    from journeys.models import Journey
+
+    with transaction.atomic():
+        item = _open_item(item_id)
+        journey = Journey.objects.select_related("patient").filter(pk=journey_id).first()
+        if journey is None:
+            raise TriageError(f"Journey #{journey_id} does not exist.")
+        parsed = _reparse(item)
+        mismatch = _sender_mismatch(parsed, journey)
+        message = _store_message(
+            parsed,
+            journey=journey,
+            raw_email=item.raw_email,
+            key=item.message_key,
+            matched_by=MatchedBy.TRIAGE,
+            label=parsed.label,
+            counts_as_reply=parsed.label == Label.REPLY,
+            sender_mismatch=mismatch,
+            recipient="",
+        )
+        _act(message, journey, parsed)
+        _resolve(item, TriageStatus.ATTACHED, actor, journey=journey, message=message)
+        RawEmail.objects.filter(pk=item.raw_email_id).update(
+            status=RawStatus.STORED, updated_at=timezone.now()
+        )
+    return message
+
+
+def triage_create_inquiry(
+    *, item_id: int, procedure_id: int, actor: Actor, full_name: str = ""
+) -> Journey:
+    """Make an unmatched email a new inquiry for `procedure_id`: the sender becomes a
+    patient (or the existing one is used), the journey starts its inquiry cadence and
+    the email is stored on it. Raises TriageError (e.g. an active journey exists)."""
+    from crm.models import Procedure
+
+    with transaction.atomic():
+        item = _open_item(item_id)
+        procedure = Procedure.objects.filter(pk=procedure_id).first()
+        if procedure is None:
+            raise TriageError(f"Procedure #{procedure_id} does not exist.")
+        parsed = _reparse(item)
+        if not parsed.from_email:
+            raise TriageError(
+                "This email has no sender address to make a patient from: attach it to a "
+                "journey instead."
+            )
+        journey, message, _ = _open_inquiry(
+            parsed,
+            raw_email=item.raw_email,
+            key=item.message_key,
+            procedure=procedure,
+            actor=actor,
+            full_name=full_name,
+            matched_by=MatchedBy.TRIAGE,
+        )
+        _resolve(item, TriageStatus.CREATED_INQUIRY, actor, journey=journey, message=message)
+        RawEmail.objects.filter(pk=item.raw_email_id).update(
+            status=RawStatus.STORED, updated_at=timezone.now()
+        )
+    return journey
+
+
+def triage_dismiss(*, item_id: int, actor: Actor) -> TriageItem:
+    """Spam, newsletters, stray auto-replies: out of the inbox, kept with the raw mail."""
+    with transaction.atomic():
+        item = _open_item(item_id)
+        _resolve(item, TriageStatus.DISMISSED, actor)
+    return item
+
+
+def _resolve(
+    item: TriageItem,
+    status: str,
+    actor: Actor,
+    *,
+    journey: Journey | None = None,
+    message: Message | None = None,
+) -> None:
+    item.status = status
+    item.journey = journey
+    item.message = message
+    item.resolved_by = person(actor)
+    item.resolved_at = timezone.now()
+    item.save(update_fields=["status", "journey", "message", "resolved_by", "resolved_at"])
+
+
+# --- The coordinator's notice --------------------------------------------------------------
+
+
+def reply_notice_send(*, message_id: int) -> int:
+    """Email the people who asked to hear about replies (NotificationPreference): the
+    journey's coordinator, or for an unassigned journey every coordinator who opted in.
+    Returns how many were sent. Failures are logged, not retried: the queue has it."""
+    from followups import emails
+
+    message = Message.objects.select_related("journey__patient", "journey__coordinator").get(
+        pk=message_id
+    )
+    journey = message.journey
+    wanted = NotificationPreference.objects.filter(notify_on_reply=True)
+    if journey.coordinator_id is not None:
+        wanted = wanted.filter(user_id=journey.coordinator_id)
+    else:
+        wanted = wanted.filter(user__groups__name=COORDINATOR)
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=wanted.values("user_id"), is_active=True)
+        .exclude(email="")
+    )
+    sent = 0
+    for user in users:
+        try:
+            emails.deliver_notice(emails.reply_notice(message=message, to=user.email))
+        except Exception as exc:  # noqa: BLE001 - one failed notice must not stop the others
+            log.warning("Reply notice for message %d failed: %s", message_id, type(exc).__name__)
+        else:
+            sent += 1
+    return sent
+
+
+__all__ = [
+    "InboundResult",
+    "TriageError",
+    "inbound_process",
+    "inbound_receive",
+    "raw_email_keep",
+    "reply_notice_send",
+    "reply_token_in",
+    "triage_attach",
+    "triage_create_inquiry",
+    "triage_dismiss",
+]

@@ -1,0 +1,344 @@
+"""followups.inbound: reading mail as clients really write it. No database."""
+
+# Quote headers in Turkish, Arabic and Russian, on purpose.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import pytest
+
+from followups.inbound import (
+    Label,
+    decode_bytes,
+    guess_language,
+    header_text,
+    html_to_text,
+    parse_email,
+    safe_filename,
+    sanitize_html,
+    split_reply,
+)
+
+# (language, reply as the client writes it, what the patient wrote, a line of the quote)
+CLIENTS = [
+    (
+        "gmail-en",
+        "Yes, Tuesday works.\n\nOn Tue, 3 Nov 2026 at 10:15, Clinic Care <reply+1-ab@x.example>"
+        "\nwrote:\n\n> Dear Anna,\n> see you soon\n",
+        "Yes, Tuesday works.",
+        "> Dear Anna,",
+    ),
+    (
+        "apple-en",
+        "Yes\n\nSent from my iPhone\n\n> On 3 Nov 2026, at 10:15, Clinic Care <c@x.example> "
+        "wrote:\n> \n> Dear Anna\n",
+        "Yes",
+        "> Dear Anna",
+    ),
+    (
+        "outlook-en",
+        "Fine by me.\n\n________________________________\nFrom: Clinic Care <c@x.example>\n"
+        "Sent: Tuesday, November 3, 2026 10:15 AM\nTo: Anna <a@x.example>\nSubject: Visit\n\n"
+        "Dear Anna\n",
+        "Fine by me.",
+        "Dear Anna",
+    ),
+    (
+        "gmail-es",
+        "Sí, me viene bien.\n\nEl mar, 3 nov 2026 a las 10:15, Clinic Care (<c@x.example>) "
+        "escribió:\n> Hola Ana\n",
+        "Sí, me viene bien.",
+        "> Hola Ana",
+    ),
+    (
+        "gmail-es-wrapped",
+        "Vale.\n\nEl mar, 3 nov 2026 a las 10:15, Clinic Care (<\nc@x.example>) escribió:\n"
+        "> Hola Ana\n",
+        "Vale.",
+        "> Hola Ana",
+    ),
+    (
+        "outlook-es",
+        "Perfecto.\n\nDe: Clinic Care <c@x.example>\nEnviado: martes, 3 de noviembre de 2026 "
+        "10:15\nPara: Ana <a@x.example>\nAsunto: Visita\n\nHola Ana\n",
+        "Perfecto.",
+        "Hola Ana",
+    ),
+    (
+        "gmail-de",
+        "Passt.\n\nAm Di., 3. Nov. 2026 um 10:15 Uhr schrieb Clinic Care <\nc@x.example>:\n\n"
+        "> Hallo Anna\n",
+        "Passt.",
+        "> Hallo Anna",
+    ),
+    (
+        "apple-de",
+        "Ja gern.\n\n> Am 03.11.2026 um 10:15 schrieb Clinic Care <c@x.example>:\n> \n"
+        "> Liebe Frau Schmidt\n",
+        "Ja gern.",
+        "> Liebe Frau Schmidt",
+    ),
+    (
+        "outlook-de",
+        "Danke.\n\n-----Ursprüngliche Nachricht-----\nVon: Clinic Care <c@x.example>\n"
+        "Gesendet: Dienstag, 3. November 2026 10:15\nAn: Anna\nBetreff: Termin\n\nHallo\n",
+        "Danke.",
+        "Von: Clinic Care",
+    ),
+    (
+        "gmail-tr",
+        "Salı uygun.\n\n3 Kas 2026 Sal, 10:15 tarihinde Clinic Care <c@x.example> şunu yazdı:\n"
+        "\n> Merhaba\n",
+        "Salı uygun.",
+        "> Merhaba",
+    ),
+    (
+        "apple-tr",
+        "Tamam.\n\n3 Kas 2026 tarihinde 10:15 saatinde, Clinic Care <c@x.example> şunları yazdı:"
+        "\n\n> Merhaba\n",
+        "Tamam.",
+        "> Merhaba",
+    ),
+    (
+        "outlook-tr",
+        "Teşekkürler, geliyorum.\n\nKimden: Clinic Care <c@x.example>\nGönderildi: 3 Kasım 2026"
+        " Salı 10:15\nKime: Mehmet\nKonu: Bilgi\n\nSayın Mehmet Bey\n",
+        "Teşekkürler, geliyorum.",
+        "Sayın Mehmet Bey",
+    ),
+    (
+        "gmail-ar",
+        "الثلاثاء مناسب لي.\n\nفي الثلاثاء، 3 نوفمبر 2026 في 10:15 ص، Clinic Care "
+        "<c@x.example> كتب:\n\n> مرحبا أحمد\n",
+        "الثلاثاء مناسب لي.",
+        "> مرحبا أحمد",
+    ),
+    (
+        "apple-ar",
+        "نعم.\n\n> في 3 نوفمبر 2026، الساعة 10:15 ص، كتب Clinic Care <c@x.example>:\n> \n> مرحبا\n",
+        "نعم.",
+        "> مرحبا",
+    ),
+    (
+        "gmail-ru",
+        "Да, подходит.\n\nвт, 3 нояб. 2026 г. в 10:15, Clinic Care <c@x.example>:\n\n"
+        "> Здравствуйте\n",
+        "Да, подходит.",
+        "> Здравствуйте",
+    ),
+    (
+        "thunderbird-ru",
+        "Хорошо.\n\n03.11.2026 10:15, Clinic Care пишет:\n> Здравствуйте\n",
+        "Хорошо.",
+        "> Здравствуйте",
+    ),
+    (
+        "gmail-fr",
+        "D'accord.\n\nLe mar. 3 nov. 2026 à 10:15, Clinic Care <c@x.example> a écrit :\n\n"
+        "> Bonjour\n",
+        "D'accord.",
+        "> Bonjour",
+    ),
+    (
+        "samsung-en",
+        "OK\n\nSent from my Galaxy\n\n\n-------- Original message --------\nFrom: Clinic Care "
+        "<c@x.example>\nDate: 07/11/2026 09:00\nTo: e@x.example\nSubject: Checklist\n\n"
+        "Dear Emily\n",
+        "OK",
+        "Dear Emily",
+    ),
+    (
+        "no-attribution",
+        "Fine by me\n\n> Dear Anna,\n> see you\n",
+        "Fine by me",
+        "> see you",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("client", "text", "reply", "quoted"), CLIENTS, ids=[c[0] for c in CLIENTS]
+)
+def test_the_reply_is_separated_from_the_quoted_history(
+    client: str, text: str, reply: str, quoted: str
+) -> None:
+    split = split_reply(text)
+    assert split.reply == reply
+    assert quoted in split.quoted
+    assert reply not in split.quoted
+    assert split.style == "top"
+
+
+def test_inline_answers_keep_the_whole_text() -> None:
+    text = (
+        "On 04/11/2026 09:00, Clinic Care wrote:\n> When do you arrive?\nOn the 15th.\n"
+        "> Do you need a hotel?\nYes please.\n"
+    )
+    split = split_reply(text)
+    assert split.style == "inline"
+    assert "On the 15th." in split.reply and "Yes please." in split.reply
+    assert split.quoted == ""
+
+
+def test_an_answer_below_the_quote_is_kept() -> None:
+    split = split_reply("On Tue, Clinic Care <c@x.example> wrote:\n> When?\n\nOn the 15th.\n")
+    assert split.style == "bottom"
+    assert "On the 15th." in split.reply
+
+
+def test_a_forward_keeps_the_forwarded_mail_visible() -> None:
+    text = (
+        "Here is my flight.\n\n---------- Forwarded message ---------\nFrom: Airline "
+        "<noreply@air.example>\nDate: Fri, 6 Nov 2026\nSubject: Booking\nTo: <a@x.example>\n\n"
+        "IB 3210 Madrid - Istanbul\n"
+    )
+    split = split_reply(text, subject="Fwd: Booking")
+    assert split.style == "forward"
+    assert "IB 3210" in split.reply
+
+
+@pytest.mark.parametrize(
+    ("text", "reply", "signature"),
+    [
+        ("Yes.\n\nBest regards,\nAnna", "Yes.", "Best regards,\nAnna"),
+        ("Ja.\n\nViele Grüße\nAnna", "Ja.", "Viele Grüße\nAnna"),
+        ("Sí.\n\nUn saludo,\nLucía", "Sí.", "Un saludo,\nLucía"),
+        ("Tamam.\n\nSaygılarımla\nMehmet Yılmaz", "Tamam.", "Saygılarımla\nMehmet Yılmaz"),
+        ("نعم.\n\nمع خالص التحيات\nأحمد", "نعم.", "مع خالص التحيات\nأحمد"),
+        ("Да.\n\nС уважением,\nОльга", "Да.", "С уважением,\nОльга"),
+        ("Yes.\n-- \nAnna Schmidt\n+49 30 1234567", "Yes.", "--\nAnna Schmidt\n+49 30 1234567"),
+        ("Yes.\n\nSent from my iPhone", "Yes.", "Sent from my iPhone"),
+        ("Ja.\n\nVon meinem iPhone gesendet", "Ja.", "Von meinem iPhone gesendet"),
+        ("Tamam.\n\niPhone'umdan gönderildi", "Tamam.", "iPhone'umdan gönderildi"),
+    ],
+)
+def test_signatures_are_split_off(text: str, reply: str, signature: str) -> None:
+    split = split_reply(text)
+    assert (split.reply, split.signature) == (reply, signature)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A sentence that starts like a closing is part of the reply.
+        "Hi Carmen,\nThanks, the dates work for me and my husband.\nSee you then",
+        # So is a hyphen list of questions.
+        "My questions:\n- how long is the stay?\n- is the hotel included?",
+        # A closing followed by more questions is not a signature.
+        "Hi,\nThanks,\nand one more thing: is the transfer included?\nAnd the hotel?",
+    ],
+)
+def test_the_reply_is_not_cut_short(text: str) -> None:
+    split = split_reply(text)
+    assert split.reply == text.strip()
+    assert split.signature == ""
+
+
+def test_html_only_mail_becomes_text_with_quotes() -> None:
+    html = (
+        "<html><head><style>p{x:y}</style></head><body><p>Yes&nbsp;please</p>"
+        "<div class='gmail_quote'>On Tue, Clinic Care wrote:<br>"
+        "<blockquote>Dear Anna<br>see you</blockquote></div></body></html>"
+    )
+    text = html_to_text(html)
+    assert text.splitlines()[0] == "Yes please"
+    assert "> Dear Anna" in text and "p{x:y}" not in text
+    assert split_reply(text).reply == "Yes please"
+
+
+def test_html_is_sanitised() -> None:
+    dirty = (
+        "<p onclick='steal()'>Hi<script>alert(1)</script></p><img src='https://t.example/p.gif'>"
+        "<a href='javascript:alert(1)'>x</a><a href='https://ok.example'>ok</a>"
+        "<iframe src='https://evil.example'></iframe><style>body{}</style>"
+    )
+    clean = sanitize_html(dirty)
+    for bad in ("onclick", "<script", "alert(1)", "<img", "javascript:", "<iframe", "<style"):
+        assert bad not in clean
+    assert 'href="https://ok.example"' in clean and "noopener" in clean
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\anna\\x-ray.png", "x-ray.png"),
+        ("<script>alert(1)</script>.html", "script_.html"),
+        ("<img src=x onerror=alert(1)>.svg", "_img_src=x_onerror=alert(1)_.svg"),
+        (".htaccess", "htaccess"),
+        ("Röntgen Bild 1.JPG", "Röntgen_Bild_1.JPG"),
+        ("تقرير طبي.pdf", "تقرير_طبي.pdf"),
+        ("", "attachment.pdf"),
+        ("a" * 300 + ".pdf", "a" * 96 + ".pdf"),
+        ("bad\x00name\r\n.txt", "badname.txt"),
+    ],
+)
+def test_attachment_names_are_made_safe(name: str, expected: str) -> None:
+    assert safe_filename(name, content_type="application/pdf") == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "expected", "warns"),
+    [
+        ("Grüße".encode(), "utf-8", "Grüße", False),
+        (b"Luc\xeda", "x-unknown", "Lucía", True),
+        (b"Luc\xeda", "utf-8", "Lucía", True),  # wrong charset
+        ("Kasım sonu teşekkürler".encode("cp1254"), "utf-8", "Kasım sonu teşekkürler", True),
+        ("Dzień dobry, proszę".encode("cp1250"), None, "Dzień dobry, proszę", True),
+        ("Здравствуйте".encode("cp1251"), "x-mac-unknown", "Здравствуйте", True),
+        ("مرحبا بكم".encode("cp1256"), None, "مرحبا بكم", True),
+        ("Très cher, ça coûte".encode("cp1252"), "bogus", "Très cher, ça coûte", True),
+    ],
+)
+def test_charsets_that_are_missing_unknown_or_wrong(
+    data: bytes, declared: str | None, expected: str, warns: bool
+) -> None:
+    text, warning = decode_bytes(data, declared)
+    assert text == expected
+    assert bool(warning) is warns
+
+
+def test_headers_with_encoded_words_and_raw_bytes() -> None:
+    warnings: list[str] = []
+    assert header_text("=?UTF-8?Q?Luc=C3=ADa_Fern=C3=A1ndez?=") == "Lucía Fernández"
+    assert header_text("Anna M\udcc3\udcbcller", warnings) == "Anna Müller"
+    assert warnings
+
+
+def test_automatic_replies_are_recognised() -> None:
+    def label(headers: str) -> str:
+        raw = f"From: a@x.example\nTo: b@x.example\n{headers}\n\nbody\n".encode()
+        return parse_email(raw).label
+
+    assert label("Subject: Hi\nAuto-Submitted: auto-replied") == Label.AUTO_REPLY
+    assert label("Subject: Hi\nAuto-Submitted: no") == Label.REPLY
+    assert label("Subject: Hi\nX-Autoreply: yes") == Label.AUTO_REPLY
+    assert label("Subject: Hi\nPrecedence: bulk") == Label.AUTO_REPLY
+    assert label("Subject: Hi\nPrecedence: auto_reply") == Label.AUTO_REPLY
+    for subject in (
+        "Out of Office: Your visit",
+        "Automatic reply: Your visit",
+        "Abwesenheitsnotiz: Termin",
+        "Automatische Antwort: Termin",
+        "Respuesta automática: Visita",
+        "Réponse automatique : Visite",
+        "Otomatik yanıt: Bilgi",
+        "رد تلقائي: زيارة",
+        "Автоматический ответ: Визит",
+    ):
+        assert label(f"Subject: {subject}") == Label.AUTO_REPLY, subject
+    assert label("Subject: Re: Out of office hours, can I call?") == Label.REPLY
+
+
+def test_the_language_of_a_new_inquiry() -> None:
+    languages = ["en", "es", "de", "fr", "it", "nl", "tr", "ar", "ru", "pl"]
+    for text, expected in [
+        ("Hola, quiero saber el precio para los implantes", "es"),
+        ("Hallo, ich möchte bitte einen Termin", "de"),
+        ("مرحبا، أريد معرفة السعر لزراعة الأسنان من فضلكم", "ar"),
+        ("Здравствуйте, сколько стоят импланты для зубов?", "ru"),
+        ("Merhaba, bir fiyat için bilgi", "tr"),
+        ("xyz", "en"),
+    ]:
+        assert guess_language(text, allowed=languages) == expected, text
+    assert guess_language("anything", header="it-IT", allowed=languages) == "it"
