@@ -775,6 +775,12 @@ JOURNEY_COLUMNS = (
     "currency",
     "created_at",
     "updated_at",
+    # Written by journey_move for the managers' reports (journeys.reports).
+    "booked_at",
+    "arrived_at",
+    "procedure_at",
+    "followup_at",
+    "times_postponed",
 )
 EVENT_COLUMNS = (
     "journey_id",
@@ -1495,6 +1501,14 @@ class DemoGenerator:
             event_rows.append((kind, actor, from_stage, to_stage, outcome, reason, data, when(r)))
 
         received = when(events[0][0])
+        # What journey_move writes for the reports: the first entry into each stage (events
+        # are in time order) and how many times the journey was postponed.
+        reached: dict[str, dt.datetime] = {}
+        postponements = 0
+        for kind, _, _, to_stage, _, _, _, at in event_rows:
+            if kind in STAGE_ENTERING_KINDS:
+                reached.setdefault(to_stage, at)
+            postponements += kind == EventKind.POSTPONED
         first_response = when(response) if response is not None and response <= now_r else None
         updated = when(writes)
         if first_response is not None and first_response > updated:
@@ -1527,6 +1541,11 @@ class DemoGenerator:
             clinic.currency,
             received,  # created_at: when journey_create would have run
             updated,
+            reached.get(BOOKED),
+            reached.get(ARRIVAL),
+            reached.get(PROCEDURE),
+            reached.get(FOLLOWUP),
+            postponements,
         )
         interaction: Row | None = None
         kind, summary, _, (low_min, high_min) = self._weighted([(r, r[2]) for r in FIRST_RESPONSE])
@@ -1709,8 +1728,12 @@ class _CopyWriter:
         opts = model._meta
         by_attname = {f.attname: f for f in opts.concrete_fields}
         named = [by_attname[name] for name in columns]
+        # Generated columns (journeys.Journey.furthest_stage) are computed by PostgreSQL,
+        # which refuses them in a COPY.
         extra_fields = [
-            f for f in opts.concrete_fields if f.attname not in columns and not f.primary_key
+            f
+            for f in opts.concrete_fields
+            if f.attname not in columns and not f.primary_key and not f.generated
         ]
         extra_values = tuple(
             now
@@ -1758,7 +1781,12 @@ class _OrmWriter:
             return
         opts = model._meta
         # Every column, the primary key too when we chose it; the rest get model defaults.
-        fields = [f for f in opts.concrete_fields if f.attname in columns or not f.primary_key]
+        # Generated columns (journeys.Journey.furthest_stage) are the database's to write.
+        fields = [
+            f
+            for f in opts.concrete_fields
+            if (f.attname in columns or not f.primary_key) and not f.generated
+        ]
         unstamped = [
             f.attname
             for f in fields
@@ -1957,6 +1985,13 @@ def seed(
             if pool is not None:
                 # Never leave the transaction (commit or rollback) with a COPY in flight.
                 pool.shutdown(wait=True)
+        # The funnel rollup journey_create/journey_move keep current (journeys.reports),
+        # recounted once for the rows written around them.
+        from journeys.services import journeys_rebuild_funnel_days
+
+        t = time.perf_counter()
+        journeys_rebuild_funnel_days()
+        timings["rollup"] += time.perf_counter() - t
         stats.patient_ids = patient_ids
         stats.states = generator.counts
         body_done = time.perf_counter()

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 
 class Stage(models.TextChoices):
@@ -24,6 +24,16 @@ class Stage(models.TextChoices):
 
 # The order of the five stages; a journey moves forward one step at a time.
 STAGE_ORDER: list[str] = [s.value for s in Stage]
+
+# The Journey column holding the first time the journey entered each stage. Inquiry has
+# none of its own: every journey starts there at inquiry_received_at.
+STAGE_REACHED_AT: dict[str, str] = {
+    Stage.INQUIRY.value: "inquiry_received_at",
+    Stage.BOOKED.value: "booked_at",
+    Stage.ARRIVAL.value: "arrived_at",
+    Stage.PROCEDURE.value: "procedure_at",
+    Stage.FOLLOWUP.value: "followup_at",
+}
 
 
 class Outcome(models.TextChoices):
@@ -69,6 +79,31 @@ class Journey(models.Model):
     awaiting_reply_since = models.DateTimeField(null=True, blank=True)
     first_patient_reply_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The first time the journey entered each later stage, written by journey_move in the
+    # transition's transaction and never cleared. The funnel counts "reached stage X" from
+    # these, so a journey later lost, postponed or stepped back still counts for every stage
+    # it passed through, without reading its events (journeys.reports).
+    booked_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    procedure_at = models.DateTimeField(null=True, blank=True)
+    followup_at = models.DateTimeField(null=True, blank=True)
+    # The furthest stage reached, as an index into STAGE_ORDER (0 inquiry .. 4 follow-up).
+    # Stages are entered one at a time, so the latest first-entry column set tells it. The
+    # database derives it from those columns, so it can never disagree with them, and the
+    # funnel groups by one small column instead of evaluating a CASE on every row.
+    furthest_stage = models.GeneratedField(
+        expression=Case(
+            When(followup_at__isnull=False, then=Value(4)),
+            When(procedure_at__isnull=False, then=Value(3)),
+            When(arrived_at__isnull=False, then=Value(2)),
+            When(booked_at__isnull=False, then=Value(1)),
+            default=Value(0),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    # How many times it was postponed: tells "postponed and came back" from "never paused".
+    times_postponed = models.PositiveSmallIntegerField(default=0)
     planned_arrival = models.DateField(null=True, blank=True)
     planned_procedure = models.DateField(null=True, blank=True)
     planned_departure = models.DateField(null=True, blank=True)
@@ -99,7 +134,29 @@ class Journey(models.Model):
         indexes = [
             models.Index(fields=["outcome", "stage", "stage_entered_at"]),
             models.Index(fields=["coordinator", "outcome", "stage"]),
-            models.Index(fields=["inquiry_received_at"]),
+            # The managers' reports read a cohort by inquiry date: this index holds every
+            # column they group and measure by, so PostgreSQL answers them from the index
+            # alone (an index-only scan over the date range), whatever the heap order.
+            models.Index(
+                fields=["inquiry_received_at"],
+                include=[
+                    "furthest_stage",
+                    "outcome",
+                    "lost_reason",
+                    "times_postponed",
+                    "coordinator",
+                    "clinic",
+                    "procedure",
+                    "patient",
+                    "first_response_at",
+                    "booked_at",
+                    "arrived_at",
+                    "procedure_at",
+                    "followup_at",
+                    "closed_at",
+                ],
+                name="journey_report_cohort",
+            ),
             models.Index(fields=["clinic", "outcome"]),
             # The dashboard's reads (crm/dashboard/selectors.py). Partial on active journeys:
             # closed ones pile up for years and no dashboard list shows them.
@@ -173,6 +230,41 @@ class Journey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.outcome == Outcome.ACTIVE
+
+
+def furthest_stage_of(journey: Journey) -> int:
+    """In Python, what the database computes as Journey.furthest_stage (an in-memory row
+    being moved has not been re-read yet)."""
+    for index in range(len(STAGE_ORDER) - 1, 0, -1):
+        if getattr(journey, STAGE_REACHED_AT[STAGE_ORDER[index]]) is not None:
+            return index
+    return 0
+
+
+class FunnelDay(models.Model):
+    """How many journeys whose inquiry arrived on `day` are in each funnel state (furthest
+    stage reached, outcome, lost reason, ever postponed): a rollup journey_create and
+    journey_move keep current in their own transactions, so the funnel over any range reads
+    a few rows per day instead of every journey. Days are calendar days in
+    settings.TIME_ZONE; after changing it, run `manage.py reports_rebuild`."""
+
+    day = models.DateField()
+    furthest_stage = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    lost_reason = models.CharField(max_length=16, blank=True)
+    postponed_ever = models.BooleanField()
+    journeys = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "furthest_stage", "outcome", "lost_reason", "postponed_ever"],
+                name="funnel_day_cell_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {STAGE_ORDER[self.furthest_stage]} {self.outcome}: {self.journeys}"
 
 
 class EventKind(models.TextChoices):

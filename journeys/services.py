@@ -9,18 +9,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from crm.roles import Actor, is_manager, person
 from journeys.models import (
     STAGE_ORDER,
+    STAGE_REACHED_AT,
     EventKind,
+    FunnelDay,
     Journey,
     JourneyEvent,
     LostReason,
     Outcome,
     Stage,
+    furthest_stage_of,
 )
 from journeys.selectors import journey_has_active
 
@@ -165,6 +170,8 @@ def journey_move(
             raise TransitionNotAllowed(f"A reason is required to {_target_label(target)}.")
 
         from_stage, from_outcome = journey.stage, journey.outcome
+        # Reports: the journey's cell in the FunnelDay rollup before the move.
+        funnel_before = _funnel_cell(journey)
         update_fields = ["stage", "outcome", "stage_entered_at", "updated_at"]
         if move.kind == EventKind.LOST:
             if lost_reason not in LostReason.values:
@@ -182,7 +189,9 @@ def journey_move(
                 raise TransitionNotAllowed("The re-engage date must be in the future.")
             journey.outcome = Outcome.POSTPONED
             journey.postponed_until = postponed_until
-            update_fields += ["postponed_until"]
+            # Reports: tells "postponed and came back" from "never paused" (journeys.reports).
+            journey.times_postponed += 1
+            update_fields += ["postponed_until", "times_postponed"]
         elif move.kind == EventKind.COMPLETED:
             journey.outcome = Outcome.COMPLETED
             journey.closed_at = now
@@ -194,6 +203,13 @@ def journey_move(
                 update_fields += ["postponed_until"]
             journey.stage = target
             journey.stage_entered_at = now
+            # Reports: the first entry into each stage, kept for good, so the funnel counts a
+            # journey for every stage it reached even after it is lost, postponed or stepped
+            # back (journeys.reports). Same transaction and row lock as the stage itself.
+            reached_field = STAGE_REACHED_AT[target]
+            if getattr(journey, reached_field) is None:
+                setattr(journey, reached_field, now)
+                update_fields.append(reached_field)
 
         try:
             # A savepoint, so a clash with the one-active-per-procedure rule (a postponed
@@ -205,6 +221,9 @@ def journey_move(
                 f"Journey #{journey.pk} cannot reopen: the patient already has an active "
                 "journey for this procedure."
             ) from None
+        # Reports: move the journey to its new FunnelDay cell, in this transaction, so the
+        # funnel totals stay exact without reading every journey (journeys.reports).
+        _funnel_days_shift(funnel_before, _funnel_cell(journey))
         event = JourneyEvent.objects.create(
             journey=journey,
             kind=move.kind,
@@ -278,6 +297,7 @@ def journey_create(
             raise JourneyError(
                 f"{patient.full_name} already has an active journey for {procedure.name}."
             ) from None
+        _funnel_days_shift(None, _funnel_cell(journey))  # Reports: count the new inquiry.
         event = JourneyEvent.objects.create(
             journey=journey,
             kind=EventKind.CREATED,
@@ -434,3 +454,132 @@ def journey_mark_answered(*, journey_id: int, at: dt.datetime | None = None) -> 
     return Journey.objects.filter(pk=journey_id, awaiting_reply_since__lte=at).update(
         awaiting_reply_since=None
     )
+
+
+# The stage-entering event kinds; lost/postponed/completed events keep the stage they
+# happened in, so they never mark a stage as reached.
+_ENTERING_KINDS = (
+    EventKind.ADVANCED.value,
+    EventKind.STEPPED_BACK.value,
+    EventKind.REOPENED.value,
+)
+
+
+def journeys_backfill_reached(*, journey_ids: list[int] | None = None) -> int:
+    """Rewrite the stage first-entry times and the postponement count of journeys from their
+    events, in one UPDATE per chunk of ids (all journeys when `journey_ids` is None).
+
+    For rows written around journey_move: the demo seeder's bulk writes and repairs. The
+    migration that added the columns runs a frozen copy of the same statement. Then
+    recounts the FunnelDay rollup, which reads these columns. Returns the number of
+    journeys updated.
+    """
+    journey_table = Journey._meta.db_table
+    event_table = JourneyEvent._meta.db_table
+    columns = [(field, stage) for stage, field in STAGE_REACHED_AT.items() if stage != "inquiry"]
+    selects = ",\n".join(
+        f"MIN(created_at) FILTER (WHERE to_stage = '{stage}' AND kind IN "
+        f"({', '.join(repr(k) for k in _ENTERING_KINDS)})) AS {field}"
+        for field, stage in columns
+    )
+    sets = ", ".join(f"{field} = ev.{field}" for field, _ in columns)
+    # Only our own table, column and choice names go into the text; ids are parameters.
+    sql = (
+        f"UPDATE {journey_table} SET {sets}, times_postponed = ev.times_postponed "  # noqa: S608
+        f"FROM (SELECT journey_id, {selects}, "
+        f"COUNT(*) FILTER (WHERE kind = '{EventKind.POSTPONED.value}') AS times_postponed "
+        f"FROM {event_table} %s GROUP BY journey_id) AS ev "
+        f"WHERE {journey_table}.id = ev.journey_id"
+    )
+    updated = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if journey_ids is None:
+            cursor.execute(sql % "")
+            updated = cursor.rowcount
+            journeys_rebuild_funnel_days()
+            return updated
+        # Chunks keep SQLite under its bound-parameter limit.
+        for start in range(0, len(journey_ids), 10_000):
+            chunk = journey_ids[start : start + 10_000]
+            where = f"WHERE journey_id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(sql % where, chunk)
+            updated += cursor.rowcount
+        journeys_rebuild_funnel_days()
+    return updated
+
+
+# --- The FunnelDay rollup (journeys.models.FunnelDay) -------------------------------------
+
+FunnelCell = tuple[dt.date, int, str, str, bool]
+
+
+def _funnel_cell(journey: Journey) -> FunnelCell:
+    return (
+        timezone.localdate(journey.inquiry_received_at, timezone.get_default_timezone()),
+        furthest_stage_of(journey),
+        journey.outcome,
+        journey.lost_reason,
+        journey.times_postponed > 0,
+    )
+
+
+def _funnel_days_shift(before: FunnelCell | None, after: FunnelCell | None) -> None:
+    """Move one journey from one FunnelDay cell to another, in the caller's transaction.
+
+    An upsert per cell (PostgreSQL and SQLite both have ON CONFLICT). The row stays locked
+    until the caller commits; cells are always taken in the same order, so two transitions
+    touching the same two cells queue instead of deadlocking."""
+    if before == after:
+        return
+    table = FunnelDay._meta.db_table
+    sql = (
+        f"INSERT INTO {table} "  # noqa: S608 - our table name; values are parameters
+        "(day, furthest_stage, outcome, lost_reason, postponed_ever, journeys) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (day, furthest_stage, outcome, lost_reason, postponed_ever) "
+        f"DO UPDATE SET journeys = {table}.journeys + excluded.journeys"
+    )
+    changes = sorted((c, d) for c, d in ((before, -1), (after, 1)) if c is not None)
+    with connection.cursor() as cursor:
+        for cell, delta in changes:
+            cursor.execute(sql, [*cell, delta])
+
+
+def journeys_rebuild_funnel_days() -> int:
+    """Recount the FunnelDay rollup from the journeys in one aggregate query: after writes
+    that went around journey_create/journey_move (the demo seeder, a backfill), after a
+    change of TIME_ZONE, or as a repair. Returns the number of rollup rows."""
+    tz = timezone.get_default_timezone()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Transitions still in flight finish first; new ones wait for the recount, then
+            # apply their change on top of it. (SQLite locks the whole database anyway.)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {FunnelDay._meta.db_table} IN EXCLUSIVE MODE")
+        cells = (
+            Journey.objects.order_by()
+            .values(
+                cell_day=TruncDate("inquiry_received_at", tzinfo=tz),
+                cell_stage=F("furthest_stage"),
+                cell_outcome=F("outcome"),
+                cell_reason=F("lost_reason"),
+                cell_paused=ExpressionWrapper(
+                    Q(times_postponed__gt=0), output_field=BooleanField()
+                ),
+            )
+            .annotate(n=Count("*"))
+        )
+        rows = [
+            FunnelDay(
+                day=c["cell_day"],
+                furthest_stage=c["cell_stage"],
+                outcome=c["cell_outcome"],
+                lost_reason=c["cell_reason"],
+                postponed_ever=c["cell_paused"],
+                journeys=c["n"],
+            )
+            for c in cells
+        ]
+        FunnelDay.objects.all().delete()
+        FunnelDay.objects.bulk_create(rows, batch_size=5_000)
+    return len(rows)

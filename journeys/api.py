@@ -1,0 +1,98 @@
+"""The reports API: the same selectors and numbers as the Reports pages, as JSON.
+
+Session authentication for now (settings.REST_FRAMEWORK); managers only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.roles import is_manager
+from journeys.reports import (
+    Funnel,
+    FunnelReport,
+    ReportParamsError,
+    funnel_report,
+    parse_params,
+)
+
+
+class IsManager(BasePermission):
+    message = "Reports are for managers."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_manager(request.user)
+
+
+def funnel_data(funnel: Funnel) -> dict[str, Any]:
+    show = funnel.show
+    return {
+        "inquiries": funnel.inquiries,
+        "completed": funnel.completed,
+        "overall_conversion": funnel.overall,
+        "postponed_ever": funnel.postponed_ever,
+        "came_back": funnel.came_back,
+        "show_rate": {
+            "arrived": show.arrived,
+            "lost": show.lost,
+            "postponed": show.postponed,
+            "waiting": show.waiting,
+            "rate": show.rate,
+        },
+        "stages": [
+            {
+                "stage": s.stage,
+                "label": s.label,
+                "reached": s.reached,
+                "share_of_inquiries": s.share,
+                "went_on": s.went_on,
+                "conversion_to_next": s.conversion,
+                "lost": s.lost_total,
+                "lost_by_reason": s.lost,
+                "postponed": s.postponed,
+                "in_progress": s.in_progress,
+            }
+            for s in funnel.stages
+        ],
+    }
+
+
+def funnel_report_data(report: FunnelReport) -> dict[str, Any]:
+    params = report.params
+    return {
+        **params.period.as_dict(),
+        "group_by": params.group_by or None,
+        "previous_period": params.period.previous().as_dict() if params.compare else None,
+        "current": funnel_data(report.current),
+        "previous": funnel_data(report.previous) if report.previous else None,
+        "groups": [
+            {
+                "key": group.key,
+                "label": group.label,
+                "current": funnel_data(group.current),
+                "previous": funnel_data(group.previous) if group.previous else None,
+            }
+            for group in report.groups
+        ],
+    }
+
+
+class FunnelReportView(APIView):
+    """GET /api/v1/reports/funnel/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=&compare=1
+
+    Dates default to the last 90 days; group_by is one of coordinator, clinic, procedure,
+    country, source (or empty). A bad parameter answers 400 naming it."""
+
+    permission_classes = [IsAuthenticated, IsManager]
+
+    def get(self, request: Request) -> Response:
+        try:
+            params = parse_params(request.query_params)
+        except ReportParamsError as exc:
+            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+        return Response(funnel_report_data(funnel_report(params)))

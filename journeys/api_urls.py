@@ -1,0 +1,11 @@
+"""The reports API, mounted at /api/v1/ (crm/urls.py)."""
+
+from django.urls import path
+
+from journeys import api
+
+app_name = "reports_api"
+
+urlpatterns = [
+    path("reports/funnel/", api.FunnelReportView.as_view(), name="funnel"),
+]

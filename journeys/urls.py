@@ -1,0 +1,15 @@
+"""The managers' Reports section, mounted at /reports/ (crm/urls.py)."""
+
+from django.urls import path
+
+from journeys import views_reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views_reports.funnel, name="index"),
+    path("speed/", views_reports.speed, name="speed"),
+    path("follow-ups/", views_reports.followups, name="followups"),
+    path("load/", views_reports.load, name="load"),
+    path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
+]
