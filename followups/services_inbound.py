@@ -222,7 +222,9 @@ def inbound_process(*, raw_email: RawEmail, raw: bytes, spam: bool = False) -> I
         _finish(raw_email, RawStatus.REFUSED, detail)
         return InboundResult(outcome=REFUSED, detail=detail, warnings=parsed.warnings, **base)
 
-    for attempt in (1, 2):
+    # Up to three tries: a racing delivery can trip two different unique constraints in
+    # turn (the new patient's email, then the Message-ID) before it sees the winner's rows.
+    for attempt in (1, 2, 3):
         try:
             with transaction.atomic():
                 result = _route(raw_email, parsed)
@@ -232,9 +234,9 @@ def inbound_process(*, raw_email: RawEmail, raw: bytes, spam: bool = False) -> I
             # A concurrent delivery of the same message (or a first email from the same
             # new address) committed first. Once more: now it is found as a duplicate
             # or as a known patient.
-            if attempt == 2:
-                log.exception("Inbound raw email %d hit a constraint twice.", raw_email.pk)
-                return _failed(raw_email, "a database constraint refused it twice")
+            if attempt == 3:
+                log.exception("Inbound raw email %d hit a constraint three times.", raw_email.pk)
+                return _failed(raw_email, "a database constraint refused it three times")
         except (OperationalError, InterfaceError):
             raise  # the database is away: the caller asks the sender to retry
         except Exception as exc:

@@ -86,3 +86,38 @@ def journey(patient: Patient, procedure: Procedure, coordinator: User) -> Journe
         coordinator=coordinator,
         inquiry_received_at=timezone.now() - dt.timedelta(hours=2),
     )
+
+
+def _reload_migration_data() -> None:
+    """Run every data migration's forward function again on the current schema.
+
+    A transactional test (real threads, worker processes, the live server) ends with a
+    flush that also removes what data migrations made: the staff groups and their
+    permissions, the default cadence rules and templates. Tests that run after it on the
+    same xdist worker expect them, so they are put back right after the flush."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations.special import RunPython
+
+    executor = MigrationExecutor(connection)
+    apps = executor.loader.project_state().apps
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    with connection.schema_editor() as schema_editor:
+        for migration, _backwards in plan:
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, schema_editor)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
+    )
+    if transactional and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reload_migration_data()
