@@ -229,6 +229,14 @@ def main() -> None:
         if args.reseed or have is None or have < size:
             print(f"Seeding {size:,} patients into {database(size)} (kept for later runs)…")
             seed(size)
+        else:
+            # A kept database may predate newer migrations (and their backfills).
+            subprocess.run(
+                [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"],
+                env=env_for(size, debug=True),
+                check=True,
+                cwd=BASE_DIR,
+            )
         subprocess.run(
             [sys.executable, __file__, "--measure", str(size), "--requests", str(args.requests)],
             env=env_for(size, debug=False),
