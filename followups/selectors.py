@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from crm.roles import is_manager
 from followups.models import (
     Direction,
     InboundLabel,
@@ -18,6 +17,7 @@ from followups.models import (
     TriageStatus,
 )
 from journeys.models import Journey, Outcome
+from journeys.selectors import journeys_visible_to
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -34,21 +34,12 @@ def template_for(*, key: str, language: str) -> MessageTemplate | None:
     return found.get(language) or found.get(FALLBACK_LANGUAGE)
 
 
-def _journeys_of(user: User | AnonymousUser | None) -> QuerySet[Journey]:
-    journeys = Journey.objects.all()
-    if is_manager(user):
-        return journeys
-    if user is None or not user.is_authenticated:
-        return journeys.none()
-    return journeys.filter(coordinator=user)
-
-
 def messages_failed_for(
     user: User | AnonymousUser | None,
 ) -> QuerySet[ScheduledMessage]:
-    """Automated messages that gave up, on the user's journeys (all journeys for managers)."""
+    """Automated messages that gave up, on the journeys the user may see."""
     return (
-        ScheduledMessage.objects.filter(status=Status.FAILED, journey__in=_journeys_of(user))
+        ScheduledMessage.objects.filter(status=Status.FAILED, journey__in=journeys_visible_to(user))
         .select_related("rule", "journey__patient")
         .order_by("-updated_at")
     )
@@ -59,7 +50,7 @@ def journeys_with_undeliverable_email_for(
 ) -> QuerySet[Journey]:
     """Active journeys whose patient's address bounced or complained: call them instead."""
     return (
-        _journeys_of(user)
+        journeys_visible_to(user)
         .filter(outcome=Outcome.ACTIVE, patient__email_undeliverable_at__isnull=False)
         .select_related("patient")
         .order_by("-patient__email_undeliverable_at")
@@ -89,11 +80,8 @@ def replies_waiting_for(user: User | AnonymousUser | None) -> QuerySet[Journey]:
     left out): latest_reply_id, latest_reply_subject, latest_reply_at and
     latest_reply_flagged (True when it came from an address that is not the patient's).
     """
-    journeys = Journey.objects.filter(awaiting_reply_since__isnull=False)
-    if not is_manager(user):
-        if user is None or not user.is_authenticated:
-            return journeys.none()
-        journeys = journeys.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    # The one access rule (journeys.selectors), not a copy of it.
+    journeys = journeys_visible_to(user).filter(awaiting_reply_since__isnull=False)
     latest = (
         Message.objects.filter(journey=OuterRef("pk"), direction=Direction.IN)
         .exclude(label__in=[InboundLabel.AUTO_REPLY, InboundLabel.BOUNCE])

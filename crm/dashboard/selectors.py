@@ -186,16 +186,10 @@ def next_checkin_subquery() -> Subquery:
 
 def replies_waiting_for(user: Actor) -> Section:
     """Journeys whose patient wrote and nobody has answered yet, longest waiting first
-    (followups.selectors.replies_waiting_for, restricted to what the user may see)."""
+    (followups.selectors.replies_waiting_for, which starts from the same access rule)."""
     from followups.selectors import replies_waiting_for as waiting
 
-    parts = journey_visibility(user)
-    if not parts:
-        return Section(rows=[], total=0)
-    # The same access rule as every other list, applied here too (the follow-ups selector
-    # has its own copy of it).
-    journeys = waiting(user).filter(functools.reduce(operator.or_, parts))
-    return _section(_cards(journeys).only(*CARD_FIELDS, "awaiting_reply_since"))
+    return _section(_cards(waiting(user)).only(*CARD_FIELDS, "awaiting_reply_since"))
 
 
 def inbox_unmatched(user: Actor) -> Section:
