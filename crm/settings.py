@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crm",
     "journeys",
     "followups",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from followups import emails
+from followups.inbound.store import TriageError, inbound_process
+from followups.inbound.triage import (
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
+)
 from followups.models import (
     WEEKDAY_NAMES,
     Attachment,
@@ -42,12 +48,6 @@ from followups.services import (
     messages_cancel,
     messages_send_now,
     template_save,
-)
-from followups.inbound.store import TriageError, inbound_process
-from followups.inbound.triage import (
-    triage_attach,
-    triage_create_inquiry,
-    triage_dismiss,
 )
 from journeys.models import Journey
 

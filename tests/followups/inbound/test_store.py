@@ -30,6 +30,13 @@ from django.utils import timezone
 from crm.models import Patient, PatientSource, Procedure
 from crm.services import interaction_log
 from followups.checks import webhook_secret_required
+from followups.inbound.store import TriageError, inbound_receive
+from followups.inbound.triage import (
+    reply_notice_send,
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
+)
 from followups.models import (
     Attachment,
     CancelReason,
@@ -47,13 +54,6 @@ from followups.models import (
 )
 from followups.selectors import replies_waiting_for, triage_open
 from followups.services import message_send_one_off, message_send_scheduled
-from followups.inbound.store import TriageError, inbound_receive
-from followups.inbound.triage import (
-    reply_notice_send,
-    triage_attach,
-    triage_create_inquiry,
-    triage_dismiss,
-)
 from followups.tokens import reply_address
 from journeys.models import Journey, Outcome, Stage
 from journeys.services import journey_create

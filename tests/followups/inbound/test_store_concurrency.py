@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from crm.models import Clinic, Patient, Procedure
-from followups.models import Direction, Message, RawEmail
 from followups.inbound.store import inbound_receive
+from followups.models import Direction, Message, RawEmail
 from journeys.models import Journey
 
 pytestmark = pytest.mark.django_db(transaction=True)
