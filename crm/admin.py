@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 
 from crm.models import Clinic, Interaction, Patient, Procedure
-from crm.services import interaction_log, normalize_email
+from crm.services import normalize_email
+from journeys.services import interaction_log
 
 
 class PatientForm(forms.ModelForm):

@@ -57,6 +57,7 @@ from django.utils import timezone
 
 from crm.models import Clinic, Interaction, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER
+from journeys import hooks
 from journeys.models import STAGE_ORDER, EventKind, Journey, JourneyEvent, LostReason, Outcome
 from journeys.services import Move, allowed_moves
 
@@ -1842,20 +1843,10 @@ def _next_email_number() -> int:
 
 
 def plan_followups_for_seeded(journey_ids: list[int]) -> None:
-    """The hook for automated messages on seeded journeys.
-
-    Seeding writes what journey_move would have written, but not the messages its
-    followups hook (messages_replan) would have scheduled. If the followups app provides
-    `messages_plan_seeded(journey_ids=...)`, it gets every journey of the chunk (in the
-    seeding transaction, after their events are written) and decides which need a
-    schedule (active ones, postponed ones with a re-engage date...). getattr, so the
-    followups app can add it without this module changing.
-    """
-    from followups import services as followups_services
-
-    plan = getattr(followups_services, "messages_plan_seeded", None)
-    if plan is not None:
-        plan(journey_ids=journey_ids)
+    """Seeding writes what journey_move would have written, but not what its listeners
+    would have: the JOURNEYS_SEEDED hook lets each app (follow-ups: the current stage's
+    check-ins) plan for every journey of the chunk, in the seeding transaction."""
+    hooks.fire(hooks.JOURNEYS_SEEDED, journey_ids=journey_ids)
 
 
 @contextlib.contextmanager

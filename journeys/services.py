@@ -14,7 +14,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from crm.models import Interaction, InteractionDirection, InteractionKind
 from crm.roles import Actor, is_manager, person
+from journeys import hooks
 from journeys.models import (
     STAGE_ORDER,
     STAGE_REACHED_AT,
@@ -235,7 +237,9 @@ def journey_move(
             data={"from_outcome": from_outcome, **_event_data(journey, move)},
             created_at=now,
         )
-        _replan_messages(journey=journey, event=event)
+        # Listeners (follow-ups, care...) run here, in this transaction and under the row
+        # lock: a rolled-back move schedules nothing and sending only happens after commit.
+        hooks.fire(hooks.JOURNEY_MOVED, journey=journey, event=event)
     return journey
 
 
@@ -245,18 +249,6 @@ def _event_data(journey: Journey, move: Move) -> dict[str, str]:
     if move.kind == EventKind.POSTPONED and journey.postponed_until:
         return {"postponed_until": journey.postponed_until.isoformat()}
     return {}
-
-
-def _replan_messages(*, journey: Journey, event: JourneyEvent) -> None:
-    """The hook for automated messages, inside the transition's transaction.
-
-    followups.services.messages_replan cancels pending messages whose stop condition the
-    move fired and creates the new stage's cadence. Being in the same transaction means a
-    rolled-back move schedules nothing; sending only ever happens after commit.
-    """
-    from followups.services import messages_replan
-
-    messages_replan(journey=journey, event=event)
 
 
 def journey_create(
@@ -315,7 +307,7 @@ def journey_create(
                 data={"coordinator_id": coordinator.pk, "previous_id": None},
                 created_at=received,
             )
-        _replan_messages(journey=journey, event=event)
+        hooks.fire(hooks.JOURNEY_CREATED, journey=journey, event=event)
     return journey
 
 
@@ -423,9 +415,7 @@ def journey_plan_dates(
             },
             created_at=timezone.now(),
         )
-        from followups.services import messages_reschedule_for_dates
-
-        messages_reschedule_for_dates(journey=journey)
+        hooks.fire(hooks.DATES_CHANGED, journey=journey, changed=changed)
     return journey
 
 
@@ -583,3 +573,34 @@ def journeys_rebuild_funnel_days() -> int:
         FunnelDay.objects.all().delete()
         FunnelDay.objects.bulk_create(rows, batch_size=5_000)
     return len(rows)
+
+
+def interaction_log(
+    *,
+    journey_id: int,
+    kind: str,
+    summary: str,
+    by: Actor,
+    direction: str = InteractionDirection.OUTBOUND,
+    minutes_spent: int = 0,
+    occurred_at: dt.datetime | None = None,
+) -> Interaction:
+    """Log a call, WhatsApp, meeting, email or note. A coordinator's first outbound contact
+    stops the time-to-first-response clock."""
+    if kind not in InteractionKind.values:
+        raise ValueError(f"Unknown interaction kind {kind!r}.")
+    when = occurred_at or timezone.now()
+    with transaction.atomic():
+        interaction = Interaction.objects.create(
+            journey_id=journey_id,
+            kind=kind,
+            direction=direction,
+            summary=summary.strip(),
+            minutes_spent=minutes_spent,
+            by=person(by),
+            occurred_at=when,
+        )
+        if direction == InteractionDirection.OUTBOUND and kind != InteractionKind.NOTE:
+            journey_record_first_response(journey_id=journey_id, at=when)
+            journey_mark_answered(journey_id=journey_id, at=when)
+    return interaction

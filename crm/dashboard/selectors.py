@@ -36,7 +36,16 @@ from django.utils import timezone
 
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
-from followups.models import Direction, Message, MessageStatus, ScheduledMessage, Status
+from followups.models import (
+    Direction,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    ScheduledMessage,
+    Status,
+)
+from followups.selectors import replies_waiting_for as waiting
+from followups.selectors import triage_open
 from journeys.models import STAGE_ORDER, EventKind, Journey, JourneyEvent, Outcome, Stage
 from journeys.selectors import journey_visibility, journeys_visible_to, patients_visible_to
 
@@ -187,7 +196,6 @@ def next_checkin_subquery() -> Subquery:
 def replies_waiting_for(user: Actor) -> Section:
     """Journeys whose patient wrote and nobody has answered yet, longest waiting first
     (followups.selectors.replies_waiting_for, which starts from the same access rule)."""
-    from followups.selectors import replies_waiting_for as waiting
 
     return _section(_cards(waiting(user)).only(*CARD_FIELDS, "awaiting_reply_since"))
 
@@ -195,7 +203,6 @@ def replies_waiting_for(user: Actor) -> Section:
 def inbox_unmatched(user: Actor) -> Section:
     """Inbound email that matched no journey, oldest first, for any coordinator to
     triage (followups.selectors.triage_open)."""
-    from followups.selectors import triage_open
 
     if not journey_visibility(user):
         return Section(rows=[], total=0)
@@ -648,7 +655,6 @@ def procedure_choices() -> list[Procedure]:
 
 
 def template_keys() -> list[str]:
-    from followups.models import MessageTemplate
 
     return list(MessageTemplate.objects.order_by("key").values_list("key", flat=True).distinct())
 

@@ -33,10 +33,21 @@ from crm.dashboard.forms import (
 )
 from crm.models import Patient, PatientSource
 from crm.roles import is_manager
-from crm.services import interaction_log, patient_create
+from crm.services import normalize_email, patient_create
 from crm.templatetags.dashboard import count_label
+from followups.inbound.triage import (
+    TriageError,
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
+)
 from followups.models import ScheduledMessage, Status
-from followups.services import FollowupError, messages_cancel, messages_send_now
+from followups.services import (
+    FollowupError,
+    message_send_one_off,
+    messages_cancel,
+    messages_send_now,
+)
 from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
 from journeys.selectors import journeys_visible_to
 from journeys.services import (
@@ -44,6 +55,7 @@ from journeys.services import (
     POSTPONED,
     JourneyError,
     allowed_moves,
+    interaction_log,
     journey_assign,
     journey_create,
     journey_move,
@@ -292,8 +304,6 @@ def _back(journey: Journey, anchor: str = "") -> HttpResponse:
 @require_POST
 @staff_required
 def journey_reply(request: HttpRequest, journey_id: int) -> HttpResponse:
-    from followups.services import message_send_one_off
-
     journey = _visible_journey(request, journey_id)
     form = ReplyForm(request.POST, template_keys=selectors.template_keys())
     if form.is_valid():
@@ -508,8 +518,6 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 def _patient_for_inquiry(data: dict[str, Any]) -> tuple[Patient, bool]:
-    from crm.services import normalize_email
-
     existing = Patient.objects.filter(email__iexact=normalize_email(data["email"])).first()
     if existing is not None:
         return existing, True
@@ -552,8 +560,6 @@ def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
     if value.isdigit():
         return visible.filter(pk=int(value)).first()
     if "@" in value:
-        from crm.services import normalize_email
-
         patient = Patient.objects.filter(email__iexact=normalize_email(value)).first()
         if patient is not None:
             return selectors.patient_latest_journey(request.user, patient.pk)
@@ -564,12 +570,6 @@ def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
 @staff_required
 def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
     """Attach an unmatched email to a journey, make it a new inquiry, or dismiss it."""
-    from followups.inbound.triage import (
-        TriageError,
-        triage_attach,
-        triage_create_inquiry,
-        triage_dismiss,
-    )
 
     try:
         if action == "attach":

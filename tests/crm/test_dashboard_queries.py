@@ -11,9 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from crm.services import interaction_log
 from journeys.models import Journey, Stage
-from journeys.services import journey_create, journey_move
+from journeys.services import interaction_log, journey_create, journey_move
 from tests.conftest import make_patient
 
 pytestmark = pytest.mark.django_db

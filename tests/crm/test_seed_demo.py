@@ -322,10 +322,8 @@ def test_runs_add_patients_and_same_seed_gives_same_data(demo_staff: object) -> 
     assert people(later) == people(first)
 
 
-def test_followups_can_plan_messages_for_seeded_journeys(
-    demo_staff: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from followups import services
+def test_seeded_journeys_reach_the_seeded_hook(demo_staff: object) -> None:
+    from journeys import hooks
 
     received: list[int] = []
 
@@ -334,8 +332,11 @@ def test_followups_can_plan_messages_for_seeded_journeys(
         assert JourneyEvent.objects.filter(journey_id__in=journey_ids).exists()
         received.extend(journey_ids)
 
-    monkeypatch.setattr(services, "messages_plan_seeded", plan, raising=False)
-    stats = demo.seed(patients=40, batch_size=15)
+    hooks.register(hooks.JOURNEYS_SEEDED, plan, order=999, name="test.seeded")
+    try:
+        stats = demo.seed(patients=40, batch_size=15)
+    finally:
+        hooks.unregister(hooks.JOURNEYS_SEEDED, "test.seeded")
     journeys = Journey.objects.filter(patient_id__in=stats.patient_ids)
     assert sorted(received) == sorted(journeys.values_list("pk", flat=True))
 

@@ -28,7 +28,6 @@ from django.test import Client
 from django.utils import timezone
 
 from crm.models import Patient, PatientSource, Procedure
-from crm.services import interaction_log
 from followups.checks import webhook_secret_required
 from followups.inbound.store import TriageError, inbound_receive
 from followups.inbound.triage import (
@@ -56,7 +55,7 @@ from followups.selectors import replies_waiting_for, triage_open
 from followups.services import message_send_one_off, message_send_scheduled
 from followups.tokens import reply_address
 from journeys.models import Journey, Outcome, Stage
-from journeys.services import journey_create
+from journeys.services import interaction_log, journey_create
 
 from ...conftest import make_patient
 from ..conftest import rows
