@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +56,17 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
 def test_readme_gives_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_no_runtime_files_in_the_repository():
+    # kombu's filesystem transport once wrote control/celery.exchange here; runtime files
+    # belong under var/ (tests/crm/test_settings.py checks the transport's folders).
+    tracked = subprocess.run(
+        ["git", "ls-files", "control", "var"],  # noqa: S607 - git on PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert tracked.stdout == ""

@@ -302,3 +302,40 @@ def test_a_bad_run_port_names_the_variable(monkeypatch, port, message):
     monkeypatch.setenv("RUN_PORT", port)
     with pytest.raises(ImproperlyConfigured, match=message):
         env.run_address()
+
+
+def test_filesystem_broker_keeps_its_control_folder_under_var(tmp_path):
+    # kombu's filesystem transport writes exchange tables to ./control in the working
+    # directory unless told otherwise: a `control/celery.exchange` once landed in the repo.
+    # Load the app and publish a task and a broadcast from an empty working directory.
+    script = (
+        "import django; django.setup();"
+        "from crm.celery import app;"
+        "app.send_task('followups.tasks.dispatch_due');"
+        "app.control.broadcast('ping', reply=False)"
+    )
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
+    environ.update(
+        {
+            "VAR_DIR": str(tmp_path / "var"),
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "crm.settings",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    work = tmp_path / "cwd"
+    work.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=work,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(work.iterdir()) == []
+    assert (tmp_path / "var" / "celery" / "control" / "celery.exchange").is_file()
+    assert len(list((tmp_path / "var" / "celery" / "queue").iterdir())) == 1
