@@ -172,7 +172,7 @@ def main() -> None:
 
         return run
 
-    from journeys.reports import Period
+    from reports.params import Period
 
     main_cases: dict[str, Callable[[], object]] = {}
     extra_cases: dict[str, Callable[[], object]] = {}

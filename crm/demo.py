@@ -775,7 +775,7 @@ JOURNEY_COLUMNS = (
     "currency",
     "created_at",
     "updated_at",
-    # Written by journey_move for the managers' reports (journeys.reports).
+    # Written by journey_move for the managers' reports (reports/).
     "booked_at",
     "arrived_at",
     "procedure_at",
@@ -1985,7 +1985,7 @@ def seed(
             if pool is not None:
                 # Never leave the transaction (commit or rollback) with a COPY in flight.
                 pool.shutdown(wait=True)
-        # The funnel rollup journey_create/journey_move keep current (journeys.reports),
+        # The funnel rollup journey_create/journey_move keep current (reports/),
         # recounted once for the rows written around them.
         from journeys.services import journeys_rebuild_funnel_days
 

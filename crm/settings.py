@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crm",
     "journeys",
     "followups",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -16,8 +16,8 @@ urlpatterns = [
     # ESP webhooks: /anymail/<esp>/tracking/ (delivery events) and /anymail/<esp>/inbound/.
     path("anymail/", include("anymail.urls")),
     path("followups/", include("followups.urls")),
-    path("reports/", include("journeys.urls")),
-    path("api/v1/", include("journeys.api_urls")),
+    path("reports/", include("reports.urls")),
+    path("api/v1/", include("reports.api_urls")),
     # The coordinators' dashboard: "/" is My day.
     path("", include("crm.dashboard.urls")),
 ]

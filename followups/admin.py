@@ -19,6 +19,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from followups import emails
+from followups.inbound.store import TriageError, inbound_process
+from followups.inbound.triage import (
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
+)
 from followups.models import (
     WEEKDAY_NAMES,
     Attachment,
@@ -42,12 +48,6 @@ from followups.services import (
     messages_cancel,
     messages_send_now,
     template_save,
-)
-from followups.services_inbound import (
-    TriageError,
-    triage_attach,
-    triage_create_inquiry,
-    triage_dismiss,
 )
 from journeys.models import Journey
 
@@ -532,8 +532,6 @@ class RawEmailAdmin(admin.ModelAdmin):
         description="Process again (after a fix or a settings change)", permissions=["process"]
     )
     def process_again(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
-        from followups.services_inbound import inbound_process
-
         for raw_email in queryset.exclude(status__in=[RawStatus.STORED, RawStatus.DUPLICATE]):
             if raw_email.truncated:
                 self.message_user(

@@ -382,7 +382,7 @@ class Message(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     complained_at = models.DateTimeField(null=True, blank=True)
-    # --- Inbound only (followups.services_inbound) ---
+    # --- Inbound only (followups.inbound) ---
     raw_email = models.ForeignKey(
         RawEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )

@@ -28,7 +28,7 @@ def on_inbound_event(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> N
     is refused with 400. Duplicates, refusals and parse failures still answer 200 (the
     raw message is kept); only a database outage answers 500, so the ESP retries.
     """
-    from followups.services_inbound import inbound_receive
+    from followups.inbound.store import inbound_receive
 
     key = esp_key(esp_name)
     if settings.INBOUND_ESP and key != settings.INBOUND_ESP:

@@ -42,7 +42,7 @@ def send_scheduled_message(scheduled_message_id: int) -> None:
 def notify_reply(message_id: int) -> None:
     """Tell the coordinator(s) who asked for it that a patient wrote. Best effort, no
     retry: the reply is in their queue either way."""
-    from followups.services_inbound import reply_notice_send
+    from followups.inbound.triage import reply_notice_send
 
     try:
         reply_notice_send(message_id=message_id)

@@ -82,7 +82,7 @@ class Journey(models.Model):
     # The first time the journey entered each later stage, written by journey_move in the
     # transition's transaction and never cleared. The funnel counts "reached stage X" from
     # these, so a journey later lost, postponed or stepped back still counts for every stage
-    # it passed through, without reading its events (journeys.reports).
+    # it passed through, without reading its events (reports/).
     booked_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
     procedure_at = models.DateTimeField(null=True, blank=True)

@@ -189,7 +189,7 @@ def journey_move(
                 raise TransitionNotAllowed("The re-engage date must be in the future.")
             journey.outcome = Outcome.POSTPONED
             journey.postponed_until = postponed_until
-            # Reports: tells "postponed and came back" from "never paused" (journeys.reports).
+            # Reports: tells "postponed and came back" from "never paused" (reports/).
             journey.times_postponed += 1
             update_fields += ["postponed_until", "times_postponed"]
         elif move.kind == EventKind.COMPLETED:
@@ -205,7 +205,7 @@ def journey_move(
             journey.stage_entered_at = now
             # Reports: the first entry into each stage, kept for good, so the funnel counts a
             # journey for every stage it reached even after it is lost, postponed or stepped
-            # back (journeys.reports). Same transaction and row lock as the stage itself.
+            # back (reports/). Same transaction and row lock as the stage itself.
             reached_field = STAGE_REACHED_AT[target]
             if getattr(journey, reached_field) is None:
                 setattr(journey, reached_field, now)
@@ -222,7 +222,7 @@ def journey_move(
                 "journey for this procedure."
             ) from None
         # Reports: move the journey to its new FunnelDay cell, in this transaction, so the
-        # funnel totals stay exact without reading every journey (journeys.reports).
+        # funnel totals stay exact without reading every journey (reports/).
         _funnel_days_shift(funnel_before, _funnel_cell(journey))
         event = JourneyEvent.objects.create(
             journey=journey,

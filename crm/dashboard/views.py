@@ -564,7 +564,7 @@ def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
 @staff_required
 def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
     """Attach an unmatched email to a journey, make it a new inquiry, or dismiss it."""
-    from followups.services_inbound import (
+    from followups.inbound.triage import (
         TriageError,
         triage_attach,
         triage_create_inquiry,

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from followups.inbound.store import inbound_receive
 from followups.models import Message, TriageItem, TriageStatus
-from followups.services_inbound import inbound_receive
 from journeys.models import Journey
 from journeys.services import journey_create, journey_mark_waiting
 from tests.conftest import make_patient

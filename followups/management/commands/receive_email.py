@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from followups.services_inbound import FAILED, REFUSED, inbound_receive
+from followups.inbound.store import FAILED, REFUSED, inbound_receive
 
 EX_DATAERR = 65
 EX_NOINPUT = 66

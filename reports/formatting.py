@@ -1,4 +1,4 @@
-"""How report figures read on the page (the CSV keeps raw values: report_tables.csv_value)."""
+"""How report figures read on the page (the CSV keeps raw values: reports.tables.csv_value)."""
 
 from __future__ import annotations
 

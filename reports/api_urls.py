@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from journeys import api
+from reports import api
 
 app_name = "reports_api"
 

@@ -10,8 +10,9 @@ from django.db import connection
 
 from crm import demo
 from journeys.models import Journey
-from journeys.reports import Period, ReportParams, funnel_report
 from journeys.services import journeys_backfill_reached
+from reports.funnel import funnel_report
+from reports.params import Period, ReportParams
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from django import template
 
-from journeys import report_format
-from journeys.report_tables import Column, csv_value
+from reports import formatting as report_format
+from reports.tables import Column, csv_value
 
 register = template.Library()
 

@@ -1,13 +1,14 @@
 """Server-rendered SVG charts for the reports: the geometry is computed here, the template
-(templates/journeys/reports/_chart.html) only draws it. No script, no CDN, nothing inline
+(templates/reports/_chart.html) only draws it. No script, no CDN, nothing inline
 that a strict Content-Security-Policy would block: colours come from app.css classes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from journeys import report_format
-from journeys.reports import Funnel, Speed
+from reports import formatting as report_format
+from reports.funnel import Funnel
+from reports.speed import Speed
 
 WIDTH = 940
 LABEL = 120  # left column: stage names

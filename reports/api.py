@@ -13,13 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.roles import is_manager
-from journeys.reports import (
-    Funnel,
-    FunnelReport,
-    ReportParamsError,
-    funnel_report,
-    parse_params,
-)
+from reports.funnel import Funnel, FunnelReport, funnel_report
+from reports.params import ReportParamsError, parse_params
 
 
 class IsManager(BasePermission):

@@ -1,7 +1,7 @@
 """The managers' Reports section: funnel, speed, follow-ups and load pages, and a CSV
 download for every table on them. Views parse the query string, call one selector
-(journeys.reports) and render; the tables come from journeys.report_tables so the page and
-its CSV cannot disagree."""
+(reports.funnel, .speed, .followups, .load) and render; the tables come from
+reports.tables so the page and its CSV cannot disagree."""
 
 from __future__ import annotations
 
@@ -20,25 +20,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from crm.roles import is_manager
-from journeys import report_format
-from journeys.charts import funnel_chart, stage_time_chart
-from journeys.report_tables import (
+from reports import formatting as report_format
+from reports.charts import funnel_chart, stage_time_chart
+from reports.followups import followup_report
+from reports.funnel import funnel_report
+from reports.load import load_report
+from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, parse_params
+from reports.speed import speed_report
+from reports.tables import (
     Table,
     csv_value,
     followup_tables,
     funnel_tables,
     load_tables,
     speed_tables,
-)
-from journeys.reports import (
-    GROUP_BY_CHOICES,
-    ReportParams,
-    ReportParamsError,
-    followup_report,
-    funnel_report,
-    load_report,
-    parse_params,
-    speed_report,
 )
 
 View = Callable[..., HttpResponse]
@@ -226,13 +221,13 @@ def _render_page(request: HttpRequest, page: Page) -> HttpResponse:
         params = parse_params(request.GET)
     except ReportParamsError as exc:
         context["errors"] = exc.errors
-        return render(request, "journeys/reports/page.html", context, status=400)
+        return render(request, "reports/page.html", context, status=400)
     if not page.dated and not params.group_by:
         params = ReportParams(period=params.period, group_by="coordinator")
     context.update(page.build(params))
     context["params"] = params
     context["query"] = params.query()
-    return render(request, "journeys/reports/page.html", context)
+    return render(request, "reports/page.html", context)
 
 
 @require_GET

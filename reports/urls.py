@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from journeys import views_reports
+from reports import views as views_reports
 
 app_name = "reports"
 

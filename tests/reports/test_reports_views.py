@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from followups.models import CadenceRule, ScheduledMessage
-from journeys.views_reports import PAGES
-from tests.journeys.reports_data import PERIOD, Cohort, cohort_for_module
+from reports.views import PAGES
+from tests.reports.reports_data import PERIOD, Cohort, cohort_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_every_csv_matches_its_table_on_the_page(boss, page, group_by):
 
 
 def test_a_long_breakdown_shows_the_largest_groups_and_the_csv_has_all(boss, monkeypatch):
-    monkeypatch.setattr("journeys.report_tables.PAGE_ROWS", 1)
+    monkeypatch.setattr("reports.tables.PAGE_ROWS", 1)
     query = {**RANGE, "group_by": "coordinator"}
     response = boss.get(reverse("reports:index"), query)
     html = response.content.decode()

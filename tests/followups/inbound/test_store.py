@@ -30,6 +30,13 @@ from django.utils import timezone
 from crm.models import Patient, PatientSource, Procedure
 from crm.services import interaction_log
 from followups.checks import webhook_secret_required
+from followups.inbound.store import TriageError, inbound_receive
+from followups.inbound.triage import (
+    reply_notice_send,
+    triage_attach,
+    triage_create_inquiry,
+    triage_dismiss,
+)
 from followups.models import (
     Attachment,
     CancelReason,
@@ -47,24 +54,16 @@ from followups.models import (
 )
 from followups.selectors import replies_waiting_for, triage_open
 from followups.services import message_send_one_off, message_send_scheduled
-from followups.services_inbound import (
-    TriageError,
-    inbound_receive,
-    reply_notice_send,
-    triage_attach,
-    triage_create_inquiry,
-    triage_dismiss,
-)
 from followups.tokens import reply_address
 from journeys.models import Journey, Outcome, Stage
 from journeys.services import journey_create
 
-from ..conftest import make_patient
-from .conftest import rows
+from ...conftest import make_patient
+from ..conftest import rows
 
 pytestmark = pytest.mark.django_db
 
-MAIL = Path(__file__).parent / "mail"
+MAIL = Path(__file__).parent.parent / "mail"
 PLACEHOLDER_ADDRESS = b"reply+0-000000000000000000000000@reply.clinic.example"
 PLACEHOLDER_ID = b"<176241450012.2211.9300000000000000001@reply.clinic.example>"
 
@@ -699,7 +698,7 @@ def test_a_crash_while_reading_keeps_the_message(monkeypatch: Any, db: None) -> 
     def broken(raw: bytes) -> None:
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr("followups.services_inbound.parse_email", broken)
+    monkeypatch.setattr("followups.inbound.store.parse_email", broken)
     raw = mail("01-gmail-en-top-posted.eml")
     with pytest.raises(CommandError) as failed:
         pipe(raw)
@@ -713,7 +712,7 @@ def test_the_database_away_asks_the_mta_to_retry(monkeypatch: Any, db: None) -> 
     def down(**kwargs: Any) -> None:
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("followups.services_inbound.raw_email_keep", down)
+    monkeypatch.setattr("followups.inbound.store.raw_email_keep", down)
     with pytest.raises(CommandError) as retry:
         pipe(mail("01-gmail-en-top-posted.eml"))
     assert retry.value.returncode == 75
@@ -1035,7 +1034,7 @@ def test_a_manager_processes_a_failed_email_again(
     raw = mail("01-gmail-en-top-posted.eml", journey=journey)
     with monkeypatch.context() as patched:
         patched.setattr(
-            "followups.services_inbound.parse_email",
+            "followups.inbound.store.parse_email",
             lambda raw: (_ for _ in ()).throw(RuntimeError("parser bug")),
         )
         failed = inbound_receive(raw=raw, source="test")

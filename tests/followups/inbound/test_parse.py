@@ -1,4 +1,4 @@
-"""followups.inbound: reading mail as clients really write it. No database."""
+"""followups.inbound parsing: reading mail as clients really write it. No database."""
 
 # Quote headers in Turkish, Arabic and Russian, on purpose.
 # ruff: noqa: RUF001
@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from followups.inbound import (
+from followups.inbound.classify import guess_language
+from followups.inbound.mime import (
     Label,
     decode_bytes,
-    guess_language,
     header_text,
     html_to_text,
-    parse_email,
     safe_filename,
     sanitize_html,
-    split_reply,
 )
+from followups.inbound.parse import parse_email
+from followups.inbound.reply import split_reply
 
 # (language, reply as the client writes it, what the patient wrote, a line of the quote)
 CLIENTS = [

@@ -12,13 +12,13 @@ import pytest
 from django.db import connection
 
 from crm.models import Clinic, Patient, Procedure
+from followups.inbound.store import inbound_receive
 from followups.models import Direction, Message, RawEmail
-from followups.services_inbound import inbound_receive
 from journeys.models import Journey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MAIL = Path(__file__).parent / "mail"
+MAIL = Path(__file__).parent.parent / "mail"
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Inbound email: every write for mail that patients (and strangers) send us.
+"""Step 4, store and act. Inbound email: every write for mail that patients (and strangers) send us.
 
 Two doors, one service: anymail's inbound webhook (followups.receivers) and
 `manage.py receive_email` (an MTA pipe, or an operator) both call `inbound_receive`.
@@ -32,14 +32,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
-from crm.roles import COORDINATOR, person
-from followups.inbound import Label, ParsedEmail, guess_language, human_size, parse_email
+from crm.models import Patient, PatientSource, Procedure
+from crm.services import normalize_email
+from followups.inbound.classify import guess_language
+from followups.inbound.match import match_message, patient_by_email
+from followups.inbound.mime import Label, ParsedEmail
+from followups.inbound.parse import human_size, parse_email
 from followups.models import (
     Attachment,
     Direction,
@@ -47,19 +49,17 @@ from followups.models import (
     MatchedBy,
     Message,
     MessageStatus,
-    NotificationPreference,
     RawEmail,
     RawStatus,
     TriageItem,
-    TriageStatus,
 )
 from followups.services import FollowupError, messages_cancel_on_reply, patient_mark_undeliverable
-from followups.tokens import journey_id_from_reply_token
+from followups.tasks import notify_reply
+from journeys.models import Journey
+from journeys.services import JourneyError, journey_create, journey_mark_waiting
 
 if TYPE_CHECKING:
-    from crm.models import Patient, Procedure
     from crm.roles import Actor
-    from journeys.models import Journey
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,6 @@ TRIAGE = "triage"
 DUPLICATE = "duplicate"
 REFUSED = "refused"
 FAILED = "failed"
-
-_REPLY_LOCAL_RE = re.compile(r"^reply\+(?P<token>[^@]+)@", re.IGNORECASE)
 
 
 class TriageError(FollowupError):
@@ -262,121 +260,6 @@ def _failed(raw_email: RawEmail, reason: str) -> InboundResult:
     return InboundResult(outcome=FAILED, detail=detail, raw_email_id=raw_email.pk)
 
 
-# --- Matching ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Match:
-    journey: Journey | None = None
-    matched_by: str = ""
-    inquiry: bool = False
-    reason: str = ""
-    known_patient: Patient | None = None
-    recipient: str = ""
-
-
-def _patient_by_email(address: str) -> Patient | None:
-    from crm.models import Patient
-
-    if not address:
-        return None
-    # Lower(email) uses the case-insensitive unique index.
-    return Patient.objects.alias(lower_email=Lower("email")).filter(lower_email=address).first()
-
-
-def _latest_journey(patient: Patient, *, active_only: bool = True) -> Journey | None:
-    from journeys.models import Outcome
-
-    journeys = patient.journeys.select_related("patient")
-    if active_only:
-        journeys = journeys.filter(outcome=Outcome.ACTIVE)
-    return journeys.order_by("-inquiry_received_at", "-pk").first()
-
-
-def reply_token_in(address: str) -> str | None:
-    """The token of a reply+<token>@... address, or None."""
-    match = _REPLY_LOCAL_RE.match(address.strip())
-    return match["token"] if match else None
-
-
-def _match(parsed: ParsedEmail, envelope_recipient: str) -> _Match:
-    from followups.inbound import normalize_address
-    from journeys.models import Journey
-
-    envelope = normalize_address(envelope_recipient)
-    recipients = [a for a in [envelope, *parsed.recipients] if a]
-
-    # 1. The signed token in our reply-to address: the journey it was issued for.
-    for address in dict.fromkeys(recipients):
-        token = reply_token_in(address)
-        if token is None:
-            continue
-        journey_id = journey_id_from_reply_token(token)
-        journey = (
-            Journey.objects.select_related("patient").filter(pk=journey_id).first()
-            if journey_id is not None
-            else None
-        )
-        if journey is not None:
-            return _Match(journey=journey, matched_by=MatchedBy.TOKEN, recipient=address)
-        parsed.warnings.append(
-            f"The reply address {address} carries a token that does not verify (mistyped, "
-            "forged, or issued before SECRET_KEY changed); matched by other means."
-        )
-
-    # 2. Our Message-IDs: the thread this message answers (or the one a bounce returns).
-    candidates: list[tuple[str, str]] = [(m, MatchedBy.IN_REPLY_TO) for m in parsed.in_reply_to]
-    candidates += [(m, MatchedBy.REFERENCES) for m in reversed(parsed.references)]
-    if parsed.dsn is not None:
-        candidates += [(m, MatchedBy.BOUNCED_MESSAGE) for m in parsed.dsn.original_message_ids]
-    if candidates:
-        found = dict(
-            Message.objects.filter(message_id__in=[m for m, _ in candidates]).values_list(
-                "message_id", "journey_id"
-            )
-        )
-        for message_id, how in candidates:
-            if message_id in found:
-                journey = Journey.objects.select_related("patient").get(pk=found[message_id])
-                return _Match(journey=journey, matched_by=how)
-
-    # 3. A bounce names the address that failed: that patient's journey.
-    if parsed.dsn is not None:
-        for address in parsed.dsn.failed_recipients:
-            patient = _patient_by_email(address)
-            journey = _latest_journey(patient, active_only=False) if patient else None
-            if journey is not None:
-                return _Match(journey=journey, matched_by=MatchedBy.BOUNCED_RECIPIENT)
-
-    # 4. The sender: a patient's most recent active journey.
-    patient = _patient_by_email(parsed.from_email)
-    if patient is not None:
-        journey = _latest_journey(patient)
-        if journey is not None:
-            return _Match(journey=journey, matched_by=MatchedBy.SENDER)
-
-    # 5. A stranger writing to the inquiries address: a new inquiry. Not for spam: its
-    # sender is usually forged, and our acknowledgment would be backscatter.
-    to_inquiries = settings.INQUIRY_ADDRESS in recipients
-    stranger = patient is None and bool(parsed.from_email) and parsed.label == Label.REPLY
-    if to_inquiries and stranger and not parsed.spam:
-        return _Match(inquiry=True, recipient=settings.INQUIRY_ADDRESS)
-
-    if patient is not None:
-        reason = f"{patient.full_name} is a patient, but has no active journey"
-    elif not parsed.from_email:
-        reason = "No sender address and no reply token or thread of ours"
-    elif parsed.label != Label.REPLY:
-        reason = f"An unmatched {InboundLabel(parsed.label).label.lower()}"
-    elif parsed.spam:
-        reason = "Marked as spam by the mail server or the ESP"
-    elif to_inquiries:
-        reason = "New sender to the inquiries address"
-    else:
-        reason = "No reply token, thread or patient matched"
-    return _Match(reason=reason, known_patient=patient)
-
-
 # --- Storing -------------------------------------------------------------------------------
 
 
@@ -415,7 +298,7 @@ def _duplicate(key: str, raw_email: RawEmail) -> InboundResult | None:
     return None
 
 
-def _store_message(
+def store_message(
     parsed: ParsedEmail,
     *,
     journey: Journey,
@@ -500,15 +383,14 @@ def _store_attachments(message: Message, parsed: ParsedEmail) -> list[str]:
     return skipped
 
 
-def _sender_mismatch(parsed: ParsedEmail, journey: Journey) -> bool:
+def sender_mismatch(parsed: ParsedEmail, journey: Journey) -> bool:
     if parsed.label == Label.BOUNCE:
         return False  # bounces come from mail servers by nature
     return parsed.from_email != journey.patient.email.strip().lower()
 
 
-def _act(message: Message, journey: Journey, parsed: ParsedEmail) -> int:
+def act_on_message(message: Message, journey: Journey, parsed: ParsedEmail) -> int:
     """What the message does to the journey. Returns the number of messages cancelled."""
-    from journeys.services import journey_mark_waiting
 
     at = message.sent_at
     cancelled = 0
@@ -533,7 +415,6 @@ def _act(message: Message, journey: Journey, parsed: ParsedEmail) -> int:
 def _enqueue_reply_notice(message_pk: int) -> None:
     """After commit. Best effort: the queue shows the reply even if this notice is lost
     (the broker is down), so never raise into the request or the pipe."""
-    from followups.tasks import notify_reply
 
     try:
         notify_reply.apply_async((message_pk,), retry=False)
@@ -546,14 +427,14 @@ def _route(raw_email: RawEmail, parsed: ParsedEmail) -> InboundResult:
     duplicate = _duplicate(key, raw_email)
     if duplicate is not None:
         return duplicate
-    match = _match(parsed, raw_email.envelope_recipient)
+    match = match_message(parsed, raw_email.envelope_recipient)
     base: dict[str, Any] = {"raw_email_id": raw_email.pk, "warnings": parsed.warnings}
 
     if match.journey is not None:
         journey = match.journey
-        mismatch = _sender_mismatch(parsed, journey)
+        mismatch = sender_mismatch(parsed, journey)
         is_reply = parsed.label == Label.REPLY
-        message = _store_message(
+        message = store_message(
             parsed,
             journey=journey,
             raw_email=raw_email,
@@ -564,7 +445,7 @@ def _route(raw_email: RawEmail, parsed: ParsedEmail) -> InboundResult:
             sender_mismatch=mismatch,
             recipient=match.recipient,
         )
-        cancelled = _act(message, journey, parsed)
+        cancelled = act_on_message(message, journey, parsed)
         notes = [f"matched by {MatchedBy(match.matched_by).label.lower()}"]
         notes.append(InboundLabel(parsed.label).label.lower())
         if mismatch:
@@ -585,9 +466,9 @@ def _route(raw_email: RawEmail, parsed: ParsedEmail) -> InboundResult:
         )
 
     if match.inquiry:
-        procedure = _inquiry_procedure()
+        procedure = inquiry_procedure()
         if procedure is not None and settings.INQUIRY_AUTO_CREATE:
-            journey, message, patient = _open_inquiry(
+            journey, message, patient = open_inquiry(
                 parsed, raw_email=raw_email, key=key, procedure=procedure, actor=None
             )
             return InboundResult(
@@ -657,8 +538,7 @@ def _name_from(parsed: ParsedEmail) -> str:
     return " ".join(w.capitalize() for w in words)[:200] or parsed.from_email[:200]
 
 
-def _inquiry_procedure() -> Procedure | None:
-    from crm.models import Procedure
+def inquiry_procedure() -> Procedure | None:
 
     wanted = settings.INQUIRY_DEFAULT_PROCEDURE_ID
     if wanted:
@@ -668,10 +548,8 @@ def _inquiry_procedure() -> Procedure | None:
 
 def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
     """The sender as a patient: the existing one, or a new one (source: email)."""
-    from crm.models import Patient, PatientSource
-    from crm.services import normalize_email
 
-    existing = _patient_by_email(parsed.from_email)
+    existing = patient_by_email(parsed.from_email)
     if existing is not None:
         return existing
     languages = [code for code, _ in settings.PATIENT_LANGUAGES]
@@ -687,7 +565,7 @@ def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
     )
 
 
-def _open_inquiry(
+def open_inquiry(
     parsed: ParsedEmail,
     *,
     raw_email: RawEmail,
@@ -699,7 +577,6 @@ def _open_inquiry(
 ) -> tuple[Journey, Message, Patient]:
     """A new inquiry journey from an email (its cadence starts: the acknowledgment is
     claimed in journey_create and sent right after commit), with the email on it."""
-    from journeys.services import JourneyError, journey_create, journey_mark_waiting
 
     patient = _patient_for(parsed, full_name=full_name)
     subject = parsed.subject or "(no subject)"
@@ -714,7 +591,7 @@ def _open_inquiry(
         )
     except JourneyError as exc:
         raise TriageError(str(exc)) from exc
-    message = _store_message(
+    message = store_message(
         parsed,
         journey=journey,
         raw_email=raw_email,
@@ -729,164 +606,3 @@ def _open_inquiry(
     journey_mark_waiting(journey_id=journey.pk, at=raw_email.received_at, patient_replied=False)
     transaction.on_commit(partial(_enqueue_reply_notice, message.pk))
     return journey, message, patient
-
-
-# --- Triage --------------------------------------------------------------------------------
-
-
-def _open_item(item_id: int) -> TriageItem:
-    try:
-        item = TriageItem.objects.select_for_update().select_related("raw_email").get(pk=item_id)
-    except TriageItem.DoesNotExist:
-        raise TriageError(f"Triage item #{item_id} does not exist.") from None
-    if item.status != TriageStatus.OPEN:
-        where = f" (journey #{item.journey_id})" if item.journey_id else ""
-        raise TriageError(
-            f"Triage item #{item.pk} was already handled: {item.get_status_display().lower()}"
-            f"{where}."
-        )
-    return item
-
-
-def _reparse(item: TriageItem) -> ParsedEmail:
-    with item.raw_email.file.open("rb") as handle:
-        return parse_email(handle.read())
-
-
-def triage_attach(*, item_id: int, journey_id: int, actor: Actor) -> Message:
-    """Attach an unmatched email to a journey: it is stored like a matched one and acts
-    like one (a reply stops the nudges and waits for the coordinator). A person vouched
-    for it, so a reply counts even from another address (still shown as flagged)."""
-    from journeys.models import Journey
-
-    with transaction.atomic():
-        item = _open_item(item_id)
-        journey = Journey.objects.select_related("patient").filter(pk=journey_id).first()
-        if journey is None:
-            raise TriageError(f"Journey #{journey_id} does not exist.")
-        parsed = _reparse(item)
-        mismatch = _sender_mismatch(parsed, journey)
-        message = _store_message(
-            parsed,
-            journey=journey,
-            raw_email=item.raw_email,
-            key=item.message_key,
-            matched_by=MatchedBy.TRIAGE,
-            label=parsed.label,
-            counts_as_reply=parsed.label == Label.REPLY,
-            sender_mismatch=mismatch,
-            recipient="",
-        )
-        _act(message, journey, parsed)
-        _resolve(item, TriageStatus.ATTACHED, actor, journey=journey, message=message)
-        RawEmail.objects.filter(pk=item.raw_email_id).update(
-            status=RawStatus.STORED, updated_at=timezone.now()
-        )
-    return message
-
-
-def triage_create_inquiry(
-    *, item_id: int, procedure_id: int, actor: Actor, full_name: str = ""
-) -> Journey:
-    """Make an unmatched email a new inquiry for `procedure_id`: the sender becomes a
-    patient (or the existing one is used), the journey starts its inquiry cadence and
-    the email is stored on it. Raises TriageError (e.g. an active journey exists)."""
-    from crm.models import Procedure
-
-    with transaction.atomic():
-        item = _open_item(item_id)
-        procedure = Procedure.objects.filter(pk=procedure_id).first()
-        if procedure is None:
-            raise TriageError(f"Procedure #{procedure_id} does not exist.")
-        parsed = _reparse(item)
-        if not parsed.from_email:
-            raise TriageError(
-                "This email has no sender address to make a patient from: attach it to a "
-                "journey instead."
-            )
-        journey, message, _ = _open_inquiry(
-            parsed,
-            raw_email=item.raw_email,
-            key=item.message_key,
-            procedure=procedure,
-            actor=actor,
-            full_name=full_name,
-            matched_by=MatchedBy.TRIAGE,
-        )
-        _resolve(item, TriageStatus.CREATED_INQUIRY, actor, journey=journey, message=message)
-        RawEmail.objects.filter(pk=item.raw_email_id).update(
-            status=RawStatus.STORED, updated_at=timezone.now()
-        )
-    return journey
-
-
-def triage_dismiss(*, item_id: int, actor: Actor) -> TriageItem:
-    """Spam, newsletters, stray auto-replies: out of the inbox, kept with the raw mail."""
-    with transaction.atomic():
-        item = _open_item(item_id)
-        _resolve(item, TriageStatus.DISMISSED, actor)
-    return item
-
-
-def _resolve(
-    item: TriageItem,
-    status: str,
-    actor: Actor,
-    *,
-    journey: Journey | None = None,
-    message: Message | None = None,
-) -> None:
-    item.status = status
-    item.journey = journey
-    item.message = message
-    item.resolved_by = person(actor)
-    item.resolved_at = timezone.now()
-    item.save(update_fields=["status", "journey", "message", "resolved_by", "resolved_at"])
-
-
-# --- The coordinator's notice --------------------------------------------------------------
-
-
-def reply_notice_send(*, message_id: int) -> int:
-    """Email the people who asked to hear about replies (NotificationPreference): the
-    journey's coordinator, or for an unassigned journey every coordinator who opted in.
-    Returns how many were sent. Failures are logged, not retried: the queue has it."""
-    from followups import emails
-
-    message = Message.objects.select_related("journey__patient", "journey__coordinator").get(
-        pk=message_id
-    )
-    journey = message.journey
-    wanted = NotificationPreference.objects.filter(notify_on_reply=True)
-    if journey.coordinator_id is not None:
-        wanted = wanted.filter(user_id=journey.coordinator_id)
-    else:
-        wanted = wanted.filter(user__groups__name=COORDINATOR)
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=wanted.values("user_id"), is_active=True)
-        .exclude(email="")
-    )
-    sent = 0
-    for user in users:
-        try:
-            emails.deliver_notice(emails.reply_notice(message=message, to=user.email))
-        except Exception as exc:  # noqa: BLE001 - one failed notice must not stop the others
-            log.warning("Reply notice for message %d failed: %s", message_id, type(exc).__name__)
-        else:
-            sent += 1
-    return sent
-
-
-__all__ = [
-    "InboundResult",
-    "TriageError",
-    "inbound_process",
-    "inbound_receive",
-    "raw_email_keep",
-    "reply_notice_send",
-    "reply_token_in",
-    "triage_attach",
-    "triage_create_inquiry",
-    "triage_dismiss",
-]

@@ -11,26 +11,19 @@ from django.utils import timezone
 from followups.models import CadenceRule, Direction, Message, ScheduledMessage, Status
 from journeys.db import percentile_cont
 from journeys.models import FunnelDay, Journey, Stage
-from journeys.reports import (
-    GROUP_BY_VALUES,
-    Period,
-    ReportParams,
-    ReportParamsError,
-    followup_report,
-    funnel_report,
-    load_report,
-    parse_params,
-    rollup_usable,
-    speed_report,
-)
 from journeys.services import (
     journey_mark_waiting,
     journey_move,
     journeys_backfill_reached,
     journeys_rebuild_funnel_days,
 )
+from reports.followups import followup_report
+from reports.funnel import funnel_report, rollup_usable
+from reports.load import load_report
+from reports.params import GROUP_BY_VALUES, Period, ReportParams, ReportParamsError, parse_params
+from reports.speed import speed_report
 from tests.conftest import make_user
-from tests.journeys.reports_data import (
+from tests.reports.reports_data import (
     DAY,
     HOUR,
     PERIOD,

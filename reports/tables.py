@@ -2,7 +2,7 @@
 download, so a downloaded file always holds what the page showed.
 
 Each cell keeps its raw value (a count, a share 0..1, a duration in seconds); the page
-formats it for people (journeys.templatetags.reports) and the CSV writes `csv_value` of it,
+formats it for people (reports.templatetags.reports) and the CSV writes `csv_value` of it,
 which the page also puts in each cell's data-value attribute.
 """
 
@@ -12,16 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeys.models import STAGE_ORDER, LostReason, Stage
-from journeys.reports import (
-    CheckIns,
-    FollowupReport,
-    Funnel,
-    FunnelReport,
-    Load,
-    LoadReport,
-    Speed,
-    SpeedReport,
-)
+from reports.followups import CheckIns, FollowupReport
+from reports.funnel import Funnel, FunnelReport
+from reports.load import Load, LoadReport
+from reports.speed import Speed, SpeedReport
 
 TEXT, INT, PCT, SECS, DELTA_PP, DELTA_INT = "text", "int", "pct", "secs", "delta_pp", "delta_int"
 
@@ -212,7 +206,7 @@ def _funnel_breakdown(report: FunnelReport) -> Table:
 
 
 def _group_label(group_by: str) -> str:
-    from journeys.reports import GROUP_BY_CHOICES
+    from reports.params import GROUP_BY_CHOICES
 
     return dict(GROUP_BY_CHOICES).get(group_by, group_by)
 

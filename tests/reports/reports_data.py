@@ -23,8 +23,8 @@ from django.test import override_settings
 from crm.models import Clinic, Procedure
 from crm.roles import COORDINATOR, MANAGER
 from journeys.models import Journey
-from journeys.reports import Period, ReportParams
 from journeys.services import journey_create, journey_move, journey_record_first_response
+from reports.params import Period, ReportParams
 from tests.conftest import make_patient, make_user
 
 UTC = dt.UTC

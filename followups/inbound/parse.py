@@ -1,0 +1,139 @@
+"""Step 1, read: raw RFC 5322 bytes -> a ParsedEmail. Never raises on bad input; what
+cannot be read becomes a warning, and the caller has kept the raw bytes before this runs.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+
+from followups.inbound.classify import classify, delivery_report
+from followups.inbound.mime import (
+    MAX_HTML_CHARS,
+    MAX_TEXT_CHARS,
+    RAW_POLICY,
+    Label,
+    ParsedEmail,
+    ReplySplit,
+    addresses,
+    decode_bytes,
+    defects_of,
+    header_date,
+    header_text,
+    html_to_text,
+    looks_binary,
+    message_ids,
+    one_message_id,
+    sanitize_html,
+    walk_bodies,
+)
+from followups.inbound.reply import split_reply
+
+# --- The whole message -----------------------------------------------------------------
+
+
+def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
+    """Parse raw RFC 5322 bytes. Never raises on bad input: problems become warnings,
+    and input that is not an email we can store sets `refusal` to one clear line."""
+    parsed = ParsedEmail(sha256=hashlib.sha256(raw).hexdigest(), size=len(raw))
+    warnings = parsed.warnings
+    if not raw.strip():
+        parsed.refusal = "empty input: no message to read"
+        return parsed
+    if max_bytes is not None and len(raw) > max_bytes:
+        parsed.refusal = (
+            f"message is {human_size(len(raw))}, over the {human_size(max_bytes)} limit "
+            "(INBOUND_MAX_MESSAGE_BYTES)"
+        )
+        return parsed
+    msg = email.message_from_bytes(raw, policy=RAW_POLICY)
+    if not msg.keys():
+        if looks_binary(raw):
+            parsed.refusal = f"not an email: {len(raw):,} bytes of binary data with no headers"
+            return parsed
+        warnings.append("No headers at all: stored as text from an unknown sender.")
+    warnings.extend(defects_of(msg))
+
+    # Headers.
+    parsed.message_id = one_message_id(msg.get("Message-ID"))
+    if msg.keys() and not parsed.message_id:
+        warnings.append("No Message-ID: duplicates are recognised by content instead.")
+    parsed.in_reply_to = message_ids(msg.get("In-Reply-To"))
+    parsed.references = message_ids(" ".join(str(v) for v in msg.get_all("References") or []))
+    senders = addresses(msg.get_all("From") or [], warnings)
+    if not senders:
+        senders = addresses(msg.get_all("Sender") or msg.get_all("Return-Path") or [], warnings)
+        if msg.keys():
+            warnings.append(
+                "No usable From address" + (f"; using {senders[0][1]}." if senders else ".")
+            )
+    if senders:
+        parsed.from_name, parsed.from_email = senders[0][0][:200], senders[0][1][:320]
+    parsed.to = [a for _, a in addresses(msg.get_all("To") or [], warnings)]
+    parsed.cc = [a for _, a in addresses(msg.get_all("Cc") or [], warnings)]
+    parsed.delivered_to = [
+        a
+        for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
+        for _, a in addresses(msg.get_all(name) or [], warnings)
+    ]
+    parsed.subject = header_text(msg.get("Subject"), warnings)[:300]
+    parsed.date = header_date(msg.get("Date"), warnings)
+    parsed.spam = any(
+        str(msg.get(name, "")).strip().lower().startswith("yes")
+        for name in ("X-Spam-Flag", "X-Spam-Status")
+    )
+    parsed.content_language = header_text(
+        msg.get("Content-Language") or msg.get("Accept-Language")
+    )[:35]
+
+    # Bodies.
+    if msg.keys():
+        texts, htmls, parsed.attachments = walk_bodies(msg, warnings)
+    else:
+        body, problem = decode_bytes(raw, None)
+        texts, htmls = [body], []
+        if problem:
+            warnings.append(f"Body: {problem}.")
+    html = "\n".join(htmls)
+    if texts:
+        text = "\n\n".join(t for t in texts if t.strip())
+    elif html:
+        text = html_to_text(html)
+        warnings.append("No plain-text part: the text was taken from the HTML.")
+    else:
+        text = ""
+    if not text.strip():
+        count = len(parsed.attachments)
+        if count:
+            warnings.append(f"No text, only {count} attachment{'s' if count != 1 else ''}.")
+        else:
+            warnings.append("The message has no text.")
+    if len(text) > MAX_TEXT_CHARS:
+        warnings.append(
+            f"The text was cut at {MAX_TEXT_CHARS:,} characters (all of it is in the raw message)."
+        )
+        text = text[:MAX_TEXT_CHARS]
+    parsed.text = text.replace("\r\n", "\n")
+    if html:
+        safe = sanitize_html(html[:MAX_HTML_CHARS])
+        if len(html) > MAX_HTML_CHARS:
+            warnings.append("The HTML was cut before sanitising (all of it is in the raw message).")
+        parsed.html = safe
+    parsed.label, parsed.label_reason = classify(
+        msg, subject=parsed.subject, from_email=parsed.from_email
+    )
+    if parsed.label == Label.BOUNCE:
+        parsed.dsn = delivery_report(msg, parsed.text)
+        parsed.split = ReplySplit(reply=parsed.text.strip(), style="plain")
+    else:
+        parsed.split = split_reply(parsed.text, subject=parsed.subject)
+    warnings[:] = list(dict.fromkeys(warnings))
+    return parsed
+
+
+def human_size(size: int) -> str:
+    """5.2 MB, 4.9 KB: sizes in one-line messages."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    return f"{size / 1024:.1f} KB"
