@@ -10,4 +10,4 @@ import os
 
 os.environ["ENV_FILE"] = ""
 
-from crm.settings import *  # noqa: E402, F403
+from crm.settings import *  # noqa: F403

@@ -418,7 +418,7 @@ def test_demo_setup_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_demo_setup_prints_the_address_make_run_serves(settings: Any, db: None) -> None:
-    settings.RUN_HOST, settings.RUN_PORT = "0.0.0.0", 8123  # RUN_HOST=0.0.0.0 RUN_PORT=8123
+    settings.RUN_HOST, settings.RUN_PORT = "0.0.0.0", 8123  # noqa: S104 - RUN_HOST=0.0.0.0
     settings.SITE_URL = "http://127.0.0.1:8123"
     out = StringIO()
     call_command("demo_setup", patients=0, force=True, stdout=out, stderr=StringIO())

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                     )
                 )
 
-        if settings.SITE_URL != served:
+        if served != settings.SITE_URL:
             self.stdout.write(f"  (links in emails point to SITE_URL={settings.SITE_URL})")
 
         journeys = Journey.objects.count()
