@@ -70,3 +70,38 @@ def test_no_runtime_files_in_the_repository():
     if tracked.returncode != 0:
         pytest.skip("not a git checkout")
     assert tracked.stdout == ""
+
+
+def markdown_files() -> list[Path]:
+    skip = {".venv", "var", "node_modules", "test-artifacts", "staticfiles", ".git"}
+    return [p for p in ROOT.rglob("*.md") if not skip & set(p.relative_to(ROOT).parts)]
+
+
+def test_docs_point_only_inside_the_repository():
+    # A clone has no ../shared/: everything a contributor needs is in docs/.
+    assert (ROOT / "docs" / "architecture.md").is_file()
+    assert "docs/architecture.md" in (ROOT / "README.md").read_text()
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in [*markdown_files(), ROOT / "Makefile", ROOT / ".env.example"]
+        if "../shared" in p.read_text()
+    ]
+    offenders += [
+        str(p.relative_to(ROOT))
+        for app in ("crm", "journeys", "followups", "reports", "bin", "bench", "tests")
+        for p in (ROOT / app).rglob("*.py")
+        if "../shared" in p.read_text() and p != Path(__file__)
+    ]
+    assert offenders == []
+
+
+def test_relative_links_in_the_docs_resolve():
+    broken = []
+    for page in markdown_files():
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            path = target.split("#", 1)[0]
+            if not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert broken == []
