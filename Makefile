@@ -30,15 +30,17 @@ $(INSTALLED): pyproject.toml requirements.lock
 
 # The local settings of this checkout, written once and never overwritten (git-ignored, and
 # kept out of Docker images): DEBUG=1 and a SECRET_KEY of its own, so `.venv/bin/python
-# manage.py ...` works as typed. The environment wins over it; production has none.
+# manage.py ...` works as typed. The environment wins over it; production has none. Where
+# the environment already has a SECRET_KEY (docker compose, a server) nothing is written.
 .env: | $(INSTALLED)
-	@umask 077; { \
+	@if [ -n "$${SECRET_KEY:-}" ]; then echo "SECRET_KEY is set in the environment; no $@ written."; exit 0; fi; \
+	umask 077; { \
 	  echo "# Local development settings for this checkout, written by make (git-ignored)."; \
 	  echo "# Environment variables win over this file; .env.example lists every variable."; \
 	  echo "DEBUG=1"; \
 	  echo "SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
-	} > $@.tmp && mv $@.tmp $@
-	@echo "Wrote $@ (DEBUG=1 and a generated SECRET_KEY) for local development."
+	} > $@.tmp && mv $@.tmp $@ && \
+	echo "Wrote $@ (DEBUG=1 and a generated SECRET_KEY) for local development."
 
 install: $(INSTALLED) .env ## Create the virtual environment and install pinned dependencies
 
