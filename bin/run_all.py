@@ -2,23 +2,32 @@
 
 Used by `make run`. Each process keeps its own output, prefixed with its name, so a
 coordinator testing locally can see the web requests, the sends and the beat ticks at once.
+The web server listens on RUN_HOST:RUN_PORT (default 127.0.0.1:8000), read like every other
+setting: from the environment, else from the local .env.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
-HOST = os.environ.get("RUN_HOST", "127.0.0.1")
-PORT = os.environ.get("RUN_PORT", "8000")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crm.env import load_env_file, local_url, run_address  # noqa: E402 - needs ROOT on the path
+
+load_env_file(ROOT / ".env")
+HOST, PORT = run_address()
 PY = sys.executable
+# runserver takes an IPv6 address in brackets.
+ADDRESS = f"[{HOST}]:{PORT}" if ":" in HOST else f"{HOST}:{PORT}"
 
 PROCESSES = {
-    "web": [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+    "web": [PY, "manage.py", "runserver", ADDRESS, "--noreload"],
     "worker": [PY, "-m", "celery", "-A", "crm", "worker", "--loglevel=INFO", "--concurrency=2"],
     "beat": [PY, "-m", "celery", "-A", "crm", "beat", "--loglevel=INFO"],
 }
@@ -52,7 +61,7 @@ def main() -> int:
         )
         children[name] = child
         threading.Thread(target=_pump, args=(name, child.stdout), daemon=True).start()
-    print(f"Serving on http://{HOST}:{PORT}/ with a Celery worker and beat. Ctrl-C stops all.")
+    print(f"Serving on {local_url(HOST, PORT)}/ with a Celery worker and beat. Ctrl-C stops all.")
 
     exit_code = 0
     while not stopping.is_set():

@@ -7,6 +7,7 @@ an operator can act on instead of a traceback from deep inside Django.
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +16,85 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a .env file: `NAME=value` lines, blank lines and `#` comment lines, nothing else.
+
+    A value is taken literally to the end of the line (no inline comments, no `$VAR`
+    expansion); one wrapped in matching single or double quotes loses the quotes. Anything
+    else stops start-up naming the file and line, but never echoing the line: it may hold
+    a secret."""
+    values: dict[str, str] = {}
+    seen_on: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        name, equals, value = stripped.partition("=")
+        name = name.strip()
+        if not equals or not _ENV_NAME.fullmatch(name):
+            raise ImproperlyConfigured(
+                f"{path}, line {number}: expected NAME=value (a comment line starts with #)."
+            )
+        if name in seen_on:
+            raise ImproperlyConfigured(
+                f"{path}, line {number}: {name} is already set on line {seen_on[name]}."
+            )
+        value = value.strip()
+        if value[:1] in {'"', "'"}:
+            if len(value) < 2 or value[-1] != value[0]:
+                raise ImproperlyConfigured(
+                    f"{path}, line {number}: the value of {name} opens a quote it does not close."
+                )
+            value = value[1:-1]
+        seen_on[name] = number
+        values[name] = value
+    return values
+
+
+def load_env_file(default: Path) -> Path | None:
+    """Put a local .env file's values into the process environment, under what is set there.
+
+    ENV_FILE names the file (default: `default`, read only if it exists); ENV_FILE= (empty)
+    reads none, as the test suite does. Variables already in the environment win, even when
+    empty, so `DEBUG=0 manage.py ...` overrides the file. The values go into os.environ so
+    the processes `make run` starts and every helper below see the same settings. Returns
+    the file read, if any."""
+    named = os.environ.get("ENV_FILE")
+    if named is not None and not named.strip():
+        return None
+    path = Path(named.strip()) if named is not None else default
+    if not path.is_file():
+        if named is not None:
+            raise ImproperlyConfigured(f"ENV_FILE={named!r}: no such file.")
+        return None
+    for name, value in read_env_file(path).items():
+        os.environ.setdefault(name, value)
+    return path
+
+
+def run_address() -> tuple[str, int]:
+    """Where `make run` (bin/run_all.py) serves: RUN_HOST and RUN_PORT."""
+    host = env_str("RUN_HOST", "127.0.0.1")
+    port = env_int("RUN_PORT", 8000, minimum=1)
+    if port > 65535:
+        raise ImproperlyConfigured(f"RUN_PORT={port} is not a TCP port (1-65535).")
+    return host, port
+
+
+def local_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for a server bound to host:port."""
+    if host in {"", "0.0.0.0"}:  # noqa: S104 - a bind-all address, not a binding
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _raw(name: str) -> str | None:

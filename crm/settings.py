@@ -3,6 +3,9 @@
 With nothing set it runs on embedded defaults (SQLite and Celery's filesystem transport
 under var/, email to the console) so `make run` needs no servers. DATABASE_URL and
 CELERY_BROKER_URL switch to PostgreSQL and Redis. `.env.example` lists every variable.
+
+A local `.env` beside manage.py (written by `make run`/`make install`: DEBUG=1 and a
+generated SECRET_KEY) fills in what the environment does not set; the environment wins.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ from crm.env import (
     env_list,
     env_str,
     env_timezone,
+    load_env_file,
+    local_url,
+    run_address,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# First, before any setting is read: a developer's `.env` (ENV_FILE= turns it off; the test
+# suite does). Production sets real environment variables and has no such file.
+ENV_FILE = load_env_file(BASE_DIR / ".env")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -35,7 +44,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` serves on RUN_HOST:RUN_PORT (bin/run_all.py); links in emails default to it.
+RUN_HOST, RUN_PORT = run_address()
+SITE_URL = env_str("SITE_URL", local_url(RUN_HOST, RUN_PORT)).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

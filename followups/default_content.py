@@ -16,7 +16,11 @@ wrapper. ``text`` and ``html`` say the same thing.
 
 ``KINDS[key]`` is "care" (a patient needs it for their treatment) or "marketing"
 (promotional follow-up; its text and html end with the ``links.unsubscribe`` line).
+
+``WINDOWS[key]`` is the default rule's send window in the patient's local time.
 """
+
+import datetime as dt
 
 TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "inquiry_ack": {
@@ -2426,4 +2430,37 @@ KINDS: dict[str, str] = {
     "aftercare_day30": "care",
     "aftercare_day90": "care",
     "satisfaction_request": "care",
+}
+
+# Send windows of the default rules: (start, end, weekdays) in the patient's local time, the
+# weekdays a bit mask with Monday = bit 0 (as CadenceRule.window_weekdays). No patient email
+# goes out at night. What belongs to the sale and to the long after-care goes Monday to
+# Friday, when a coordinator is there to answer the reply; what is tied to a day of the trip
+# or the treatment goes every day, because a weekend does not move a flight, a procedure or
+# the first day after it. The rules sent at once (send_any_time) ignore their window.
+# The data migrations read this: 0002 for a new database, 0006 to bring rules still at the
+# first shipped windows up to these.
+MON_TO_FRI = 0b0011111
+EVERY_DAY = 0b1111111
+_NINE, _TWO_PM, _SIX_PM = dt.time(9, 0), dt.time(14, 0), dt.time(18, 0)
+WINDOWS: dict[str, tuple[dt.time, dt.time, int]] = {
+    "inquiry_ack": (_NINE, _SIX_PM, EVERY_DAY),  # at once
+    "inquiry_info_pack": (_NINE, _SIX_PM, MON_TO_FRI),
+    "inquiry_nudge_1": (_NINE, _SIX_PM, MON_TO_FRI),
+    "inquiry_nudge_2": (_NINE, _SIX_PM, MON_TO_FRI),
+    "booked_confirmation": (_NINE, _SIX_PM, EVERY_DAY),  # at once
+    "booked_reassurance": (_NINE, _SIX_PM, MON_TO_FRI),
+    # T-14/T-3/T-1 before the arrival date: a Saturday T-1 must not wait for Monday.
+    "prearrival_14": (_NINE, _SIX_PM, EVERY_DAY),
+    "prearrival_3": (_NINE, _SIX_PM, EVERY_DAY),
+    "prearrival_1": (_NINE, _SIX_PM, EVERY_DAY),
+    "arrival_welcome": (_NINE, _SIX_PM, EVERY_DAY),  # at once
+    "procedure_comfort": (_NINE, _SIX_PM, EVERY_DAY),
+    # The day after the procedure is the day after, even on a Saturday.
+    "aftercare_day1": (_NINE, _SIX_PM, EVERY_DAY),
+    "aftercare_day7": (_NINE, _SIX_PM, MON_TO_FRI),
+    "aftercare_day30": (_NINE, _SIX_PM, MON_TO_FRI),
+    "aftercare_day90": (_NINE, _SIX_PM, MON_TO_FRI),
+    # Day 7 as well: in the afternoon, after the day-7 check-in of the morning.
+    "satisfaction_request": (_TWO_PM, _SIX_PM, MON_TO_FRI),
 }

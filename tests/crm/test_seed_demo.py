@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import Client
+from django.urls import reverse
 
 from crm import demo
 from crm.models import Interaction, Patient
@@ -415,3 +416,18 @@ def test_demo_setup_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
     queue = Journey.objects.filter(coordinator=coordinator, outcome="active")
     assert queue.count() >= 15
     assert {j.stage for j in Journey.objects.filter(outcome="active")} == set(STAGE_ORDER)
+
+
+def test_demo_setup_prints_the_address_make_run_serves(settings: Any, db: None) -> None:
+    settings.RUN_HOST, settings.RUN_PORT = "0.0.0.0", 8123  # noqa: S104 - RUN_HOST=0.0.0.0
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    out = StringIO()
+    call_command("demo_setup", patients=0, force=True, stdout=out, stderr=StringIO())
+    assert f"Demo logins at http://127.0.0.1:8123{reverse('login')}:" in out.getvalue()
+    assert "SITE_URL" not in out.getvalue()
+
+    settings.SITE_URL = "https://crm.example.com"
+    again = StringIO()
+    call_command("demo_setup", patients=0, force=True, stdout=again, stderr=StringIO())
+    assert f"Demo logins at http://127.0.0.1:8123{reverse('login')}:" in again.getvalue()
+    assert "links in emails point to SITE_URL=https://crm.example.com" in again.getvalue()

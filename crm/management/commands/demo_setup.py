@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from crm import demo
-from crm.env import env_str
+from crm.env import env_str, local_url
 from crm.management.commands.seed_demo import refuse_without_debug, run_seed
 from journeys.models import Journey
 
@@ -40,7 +40,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = demo.ensure_demo_staff(password)
 
-        self.stdout.write(f"Demo logins at {settings.SITE_URL}{reverse('login')}:")
+        # Where `make run` really serves (RUN_HOST/RUN_PORT), which is what a developer
+        # opens; SITE_URL (the links in emails) is named too when it points elsewhere.
+        served = local_url(settings.RUN_HOST, settings.RUN_PORT)
+        self.stdout.write(f"Demo logins at {served}{reverse('login')}:")
         for login in logins:
             state = "created" if login.created else "exists"
             self.stdout.write(
@@ -58,6 +61,9 @@ class Command(BaseCommand):
                         "`manage.py changepassword coordinator`."
                     )
                 )
+
+        if served != settings.SITE_URL:
+            self.stdout.write(f"  (links in emails point to SITE_URL={settings.SITE_URL})")
 
         journeys = Journey.objects.count()
         if journeys:
