@@ -15,6 +15,10 @@ def default_cadences(db: None) -> None:
     if not CadenceRule.objects.exists():
         migration = importlib.import_module("followups.migrations.0002_default_cadences")
         migration.create_defaults(apps, None)
+        catch_up = importlib.import_module(
+            "followups.migrations.0006_catch_up_and_send_confirmation"
+        )
+        catch_up.set_defaults(apps, None)
 
 
 @pytest.fixture(autouse=True)
