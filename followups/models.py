@@ -147,6 +147,13 @@ class CadenceRule(models.Model):
         help_text="Skip the message (marked 'missed while sending was stopped') when it "
         "would go out more than this many hours after its time.",
     )
+    series = models.SlugField(
+        max_length=64,
+        blank=True,
+        help_text="Rules with the same series name count as one series after downtime: of "
+        "the messages due at once, only the latest goes (e.g. the pre-arrival emails, the "
+        "nudges). A repeating rule is always a series of its own.",
+    )
     send_late = models.BooleanField(
         default=False,
         help_text="The patient still needs it however late (a booking confirmation, "

@@ -27,10 +27,23 @@ DEFAULTS = {
 }
 
 
+# One-off rules that are one series after downtime: only the latest due goes (the T-1
+# email has everything the T-3 and T-14 ones had; the second nudge replaces the first).
+SERIES = {
+    "prearrival_14": "prearrival",
+    "prearrival_3": "prearrival",
+    "prearrival_1": "prearrival",
+    "inquiry_nudge_1": "inquiry_nudge",
+    "inquiry_nudge_2": "inquiry_nudge",
+}
+
+
 def set_defaults(apps, schema_editor):
     CadenceRule = apps.get_model("followups", "CadenceRule")
     for key, (hours, late) in DEFAULTS.items():
-        CadenceRule.objects.filter(key=key).update(stale_after_hours=hours, send_late=late)
+        CadenceRule.objects.filter(key=key).update(
+            stale_after_hours=hours, send_late=late, series=SERIES.get(key, "")
+        )
 
 
 class Migration(migrations.Migration):
@@ -45,6 +58,15 @@ class Migration(migrations.Migration):
             field=models.BooleanField(
                 default=False,
                 help_text="The patient still needs it however late (a booking confirmation, practical information before the trip): send it once, late, instead of skipping.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="cadencerule",
+            name="series",
+            field=models.SlugField(
+                blank=True,
+                max_length=64,
+                help_text="Rules with the same series name count as one series after downtime: of the messages due at once, only the latest goes (e.g. the pre-arrival emails, the nudges). A repeating rule is always a series of its own.",
             ),
         ),
         migrations.AddField(

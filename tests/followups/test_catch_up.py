@@ -77,7 +77,8 @@ def test_after_fifteen_days_down_only_the_latest_daily_check_in_goes(
 
     result = messages_dispatch_due(now=as_of, send_inline=True)
 
-    assert result.outcomes == {"sent": 1, "missed": 14}
+    # The dispatcher skips the missed ones in bulk and claims only the latest.
+    assert (result.missed, result.claimed, result.outcomes) == (14, 1, {"sent": 1})
     found = statuses(journey, "procedure_comfort")
     assert found[:14] == [(n, Status.CANCELLED, CancelReason.MISSED) for n in range(14)]
     assert found[14] == (14, Status.SENT, "")  # the day-15 one, 3 hours late
@@ -91,11 +92,49 @@ def test_after_fifteen_days_down_only_the_latest_daily_check_in_goes(
     )
 
 
+def test_workers_back_after_an_outage_skip_what_the_dispatcher_had_claimed(
+    procedure: Procedure, coordinator: User
+) -> None:
+    """The dispatcher ran but the workers were down: every day's check-in was claimed
+    and waits in the broker. The send path applies the same rules, under its lock."""
+    journey = journey_in(Stage.PROCEDURE, procedure, coordinator)
+    as_of = T0 + dt.timedelta(days=15, hours=4)
+    due = [r for r in rows(journey, rule__key="procedure_comfort") if r.due_at <= as_of]
+    ScheduledMessage.objects.filter(pk__in=[r.pk for r in due]).update(status=Status.CLAIMED)
+    outcomes = [message_send_scheduled(scheduled_message_id=r.pk, now=as_of) for r in due]
+    assert outcomes == ["missed"] * 14 + ["sent"]
+    # Whatever order the workers take them in.
+    ScheduledMessage.objects.filter(pk__in=[r.pk for r in due]).update(
+        status=Status.CLAIMED, cancelled_reason=""
+    )
+    Message.objects.all().delete()
+    ScheduledMessage.objects.filter(pk=due[-1].pk).update(sent_at=None)
+    outcomes = [message_send_scheduled(scheduled_message_id=r.pk, now=as_of) for r in reversed(due)]
+    assert outcomes == ["sent"] + ["missed"] * 14
+
+
+def test_the_pre_arrival_emails_are_one_series(procedure: Procedure, coordinator: User) -> None:
+    arrival = (T0 + dt.timedelta(days=16)).date()
+    journey = journey_in(Stage.BOOKED, procedure, coordinator, planned_arrival=arrival)
+    # Down from before T-14 until after T-3: only the T-3 email goes (once, late).
+    as_of = T0 + dt.timedelta(days=14, hours=5)
+    messages_dispatch_due(now=as_of, send_inline=True)
+    assert statuses(journey, "prearrival_14") == [(0, Status.CANCELLED, CancelReason.MISSED)]
+    assert statuses(journey, "prearrival_3") == [(0, Status.SENT, "")]
+    assert statuses(journey, "prearrival_1") == [(0, Status.PENDING, "")]
+    assert set(CadenceRule.objects.filter(series="prearrival").values_list("key", flat=True)) == {
+        "prearrival_14",
+        "prearrival_3",
+        "prearrival_1",
+    }
+
+
 def test_a_stale_series_skips_even_its_latest(procedure: Procedure, coordinator: User) -> None:
     journey_in(Stage.PROCEDURE, procedure, coordinator)
     # Day 3's check-in was due at 08:00 UTC; 13 hours later it is past its 12-hour limit.
     as_of = T0 + dt.timedelta(days=3, hours=14)
-    assert messages_dispatch_due(now=as_of, send_inline=True).outcomes == {"missed": 3}
+    result = messages_dispatch_due(now=as_of, send_inline=True)
+    assert (result.missed, result.claimed) == (3, 0)
     assert Message.objects.count() == 0
 
 
@@ -240,7 +279,7 @@ def test_dispatch_due_as_of_replays_an_outage(
     out = StringIO()
     call_command("dispatch_due", "--as-of", "2026-03-17T11:00:00+00:00", stdout=out)
     assert out.getvalue().strip() == (
-        "as of 2026-03-17 11:00 UTC: reaped 0, gave up 0, claimed 15: missed 14, sent 1"
+        "as of 2026-03-17 11:00 UTC: reaped 0, gave up 0, skipped 14 as missed, claimed 1: sent 1"
     )
     assert len(outbox) == 1
     assert len(rows(journey, status=Status.SENT)) == 1

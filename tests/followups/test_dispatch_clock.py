@@ -64,11 +64,13 @@ def test_an_explicit_as_of_moves_due_times_but_never_the_reaper(journey: Journey
     ScheduledMessage.objects.filter(pk=ack.pk).update(
         status=Status.CLAIMED, claimed_at=real - dt.timedelta(seconds=10)
     )
-    result = messages_dispatch_due(now=real + dt.timedelta(days=30))
+    info = rows(journey, rule__key="inquiry_info_pack")[0]
+    ScheduledMessage.objects.filter(pk=info.pk).update(due_at=real + dt.timedelta(days=1))
+    result = messages_dispatch_due(now=real + dt.timedelta(days=1, hours=1))
     assert result.reaped == 0  # a live claim stays claimed, whatever "as of" says
-    assert result.claimed == 3  # the info pack and both nudges fall due within 30 days
-    # Six minutes later by the database: the live claim and the three new ones are stuck.
-    assert messages_reap_stuck(now=real + dt.timedelta(minutes=6)) == (4, 0)
+    assert result.claimed == 1  # the info pack, due by then
+    # Six minutes later by the database: the live claim and the new one are stuck.
+    assert messages_reap_stuck(now=real + dt.timedelta(minutes=6)) == (2, 0)
 
 
 def test_database_outages_in_tasks_are_counted_not_traced(

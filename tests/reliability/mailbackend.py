@@ -22,7 +22,9 @@ class LogBackend(BaseEmailBackend):
         for message in messages:
             if delay:
                 time.sleep(delay)
-            line = f"{message.extra_headers.get('X-CRM-Scheduled-Message', '-')} {os.getpid()}\n"
+            headers = message.extra_headers
+            scheduled = headers.get("X-CRM-Scheduled-Message", "-")
+            line = f"{scheduled} {os.getpid()} {headers.get('Message-ID', '-')}\n"
             # O_APPEND: one write per line, so concurrent processes never interleave.
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
@@ -30,6 +32,19 @@ class LogBackend(BaseEmailBackend):
             finally:
                 os.close(fd)
         return len(messages)
+
+
+def read_sends(path: str) -> list[tuple[int, str]]:
+    """(scheduled-message id, Message-ID) of every accepted message, in order: what an
+    ESP's tracking events would report."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        return [
+            (int(parts[0]), parts[2])
+            for parts in (line.split() for line in handle)
+            if len(parts) >= 3 and parts[0] != "-"
+        ]
 
 
 def read_log(path: str) -> list[int]:

@@ -80,29 +80,56 @@ def ensure_template() -> None:
     )
 
 
-def make_due(count: int, *, due_at: dt.datetime, journey: Journey | None = None) -> list[int]:
-    """`count` scheduled rows of one simple rule, due at `due_at`."""
-    journey = journey or make_journey()
+def make_due(count: int, *, due_at: dt.datetime) -> list[int]:
+    """`count` scheduled rows of one simple rule, due at `due_at`, each for a patient of
+    its own (one patient never gets two emails of one rule within 20 hours, and only the
+    latest of a journey's series goes: followups/catch_up.py)."""
+    tag = uuid.uuid4().hex[:8]
+    clinic = Clinic.objects.create(
+        name=f"Clinic {tag}", city="Istanbul", country="TR", timezone="Europe/Istanbul"
+    )
+    procedure = Procedure.objects.create(name="Implants", clinic=clinic)
+    patients = Patient.objects.bulk_create(
+        Patient(
+            full_name=f"Anna Schmidt {i}",
+            email=f"anna-{tag}-{i}@example.de",
+            country="DE",
+            preferred_language="de",
+            timezone="Europe/Berlin",
+        )
+        for i in range(count)
+    )
+    now = timezone.now()
+    journeys = Journey.objects.bulk_create(
+        Journey(
+            patient=patient,
+            procedure=procedure,
+            clinic=clinic,
+            stage=Stage.INQUIRY,
+            stage_entered_at=now,
+            inquiry_received_at=now,
+        )
+        for patient in patients
+    )
     ensure_template()
     rule = CadenceRule.objects.create(
-        key=f"reliability-{uuid.uuid4().hex[:8]}",
+        key=f"reliability-{tag}",
         template_key="reliability_note",
-        stage=journey.stage,
+        stage=Stage.INQUIRY,
         send_any_time=True,
         stop_on_stage_exit=False,
         stop_on_close=False,
     )
-    now = timezone.now()
     rows = ScheduledMessage.objects.bulk_create(
         ScheduledMessage(
             journey=journey,
             rule=rule,
-            occurrence=i,
+            occurrence=0,
             due_at=due_at,
             stage_entered_at=journey.stage_entered_at,
             planned_at=now,
         )
-        for i in range(count)
+        for journey in journeys
     )
     return [r.pk for r in rows]
 

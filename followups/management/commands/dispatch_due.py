@@ -64,6 +64,8 @@ class Command(BaseCommand):
         outcomes = ", ".join(f"{name} {count}" for name, count in sorted(result.outcomes.items()))
         self.stdout.write(
             (f"as of {as_of:%Y-%m-%d %H:%M} UTC: " if as_of else "")
-            + f"reaped {result.reaped}, gave up {result.gave_up}, claimed {result.claimed}"
+            + f"reaped {result.reaped}, gave up {result.gave_up}, "
+            + (f"skipped {result.missed} as missed, " if result.missed else "")
+            + f"claimed {result.claimed}"
             + (f": {outcomes}" if outcomes else "")
         )
