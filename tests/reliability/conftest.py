@@ -7,6 +7,7 @@ whatever the test did."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import shutil
 import signal
@@ -47,6 +48,18 @@ def _kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> 
             os.killpg(process.pid, sig)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=10)
+
+
+def assert_nothing_stuck(timeout: int) -> None:
+    """No row is claimed (or being sent) for longer than the reaper's timeout."""
+    from followups.models import ScheduledMessage, Status
+    from followups.services import db_now
+
+    cutoff = db_now() - datetime.timedelta(seconds=timeout)
+    stuck = ScheduledMessage.objects.filter(
+        status__in=[Status.CLAIMED, Status.SENDING], claimed_at__lt=cutoff
+    ).count()
+    assert stuck == 0, f"{stuck} rows claimed past the reaper's timeout"
 
 
 class RedisServer:

@@ -19,6 +19,7 @@ class LogBackend(BaseEmailBackend):
     def send_messages(self, messages: Any) -> int:
         path = os.environ["RELIABILITY_MAIL_LOG"]
         delay = float(os.environ.get("RELIABILITY_MAIL_DELAY", "0") or 0)
+        after = float(os.environ.get("RELIABILITY_MAIL_DELAY_AFTER", "0") or 0)
         for message in messages:
             if delay:
                 time.sleep(delay)
@@ -31,6 +32,10 @@ class LogBackend(BaseEmailBackend):
                 os.write(fd, line.encode())
             finally:
                 os.close(fd)
+            if after:
+                # The ESP has it; its answer is slow to come back: a process killed now
+                # dies between "accepted" and our commit.
+                time.sleep(after)
         return len(messages)
 
 

@@ -29,7 +29,7 @@ from followups.services import messages_dispatch_due
 from journeys.models import Journey, Stage
 from journeys.services import journey_move
 
-from .conftest import Processes, RedisServer, wait_for
+from .conftest import Processes, RedisServer, assert_nothing_stuck, wait_for
 from .mailbackend import read_log
 
 pytestmark = [
@@ -166,6 +166,7 @@ def test_worker_killed_mid_batch_loses_nothing(processes: Processes, mail_log: s
     assert len(doubles) <= in_flight  # at most the ones in flight at the kill
     assert all(n == 2 for n in doubles.values())
     assert Message.objects.filter(scheduled_message_id__in=ids).count() == 200
+    assert_nothing_stuck(5)
 
 
 def test_redis_restart_between_scheduling_and_sending_loses_nothing(
@@ -207,6 +208,7 @@ def test_redis_restart_between_scheduling_and_sending_loses_nothing(
     log = read_log(mail_log)
     print(f"sends: {len(log)} for 100 messages, sent twice: {len(duplicates(log))}")
     assert sorted(log) == sorted(ids)  # each exactly once
+    assert_nothing_stuck(5)
 
 
 def test_rolled_back_stage_change_schedules_and_sends_nothing(
