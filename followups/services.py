@@ -10,14 +10,17 @@ How a message travels (followups/README.md has the long version):
 2. `messages_dispatch_due` (beat, every FOLLOWUPS_DISPATCH_INTERVAL s) returns stuck claims
    to pending, then claims due rows with SELECT ... FOR UPDATE SKIP LOCKED in batches
    (pending -> claimed) and enqueues one send task per row after each batch commits.
-3. `message_send_scheduled` takes the row with a conditional UPDATE (claimed -> sending),
-   re-checks the stop conditions, renders, sends, then in ONE transaction records the
-   Message and marks the row sent.
+3. `message_send_scheduled` takes the row (claimed -> sending) under a lock per patient
+   and rule, after the catch-up rules (followups/catch_up.py: only the latest of a series,
+   nothing stale, 20 h between two emails of one rule), re-checks the stop conditions,
+   renders, sends with the row id in the email's metadata, then in ONE transaction records
+   the Message and marks the row sent.
 
-Exactly once: a row is sent only by whoever moved it to `sending`, and `sent` is written
-with the Message. The one gap is a crash after the ESP accepted the email and before that
-commit: the row stays `sending`, the reaper returns it after FOLLOWUPS_CLAIM_TIMEOUT and it
-is sent again. At most the messages in flight at the crash are duplicated; none is lost.
+At most once: a row is sent only by whoever moved it to `sending`, and `sent` is written
+with the Message. A crash after the ESP accepted the email and before that commit leaves
+the row `sending`, in doubt: the ESP's tracking events (carrying the row id) confirm it as
+sent; only if none arrives within FOLLOWUPS_CLAIM_TIMEOUT + FOLLOWUPS_SEND_CONFIRM_WAIT is
+it sent again. None is lost. Claims, the reaper and "due" use the database's clock.
 """
 
 from __future__ import annotations
