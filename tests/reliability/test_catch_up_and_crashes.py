@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import random
+import subprocess
+import sys
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
@@ -22,7 +26,7 @@ from followups.models import CancelReason, Message, MessageEvent, ScheduledMessa
 from followups.services import db_now, messages_reschedule_for_dates
 from journeys.models import Journey, Stage
 
-from .conftest import PrivatePostgres, Processes, assert_nothing_stuck, wait_for
+from .conftest import BASE_DIR, PrivatePostgres, Processes, assert_nothing_stuck, wait_for
 from .mailbackend import read_log, read_sends
 from .test_reliability import duplicates, make_due, sent_count
 
@@ -238,3 +242,60 @@ def test_postgresql_crash_mid_dispatch_loses_nothing_and_logs_no_traceback(
         "AND claimed_at < statement_timestamp() - interval '5 seconds'"
     )[0][0]
     assert stuck == 0
+
+
+@pytest.mark.parametrize("hours", [15 * 24, -72])
+def test_a_process_with_a_wrong_clock_claims_and_reaps_by_the_databases_clock(
+    processes: Processes, tmp_path: Path, hours: int
+) -> None:
+    """`manage.py dispatch_due` in a process whose clock is 15 days ahead or 3 days behind
+    (time-machine, started from a sitecustomize): it sends what is due by PostgreSQL's
+    clock, leaves tomorrow's message alone, does not reap a claim made a moment ago, and
+    does reap one made ten minutes ago."""
+    tomorrow, due, live, stuck = make_due(4, due_at=db_now())
+    ScheduledMessage.objects.filter(pk=tomorrow).update(due_at=db_now() + dt.timedelta(days=1))
+    ScheduledMessage.objects.filter(pk=live).update(status=Status.CLAIMED, claimed_at=db_now())
+    ScheduledMessage.objects.filter(pk=stuck).update(
+        status=Status.CLAIMED, claimed_at=db_now() - dt.timedelta(minutes=10)
+    )
+    shim = tmp_path / "clock-shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(
+        "import datetime, os\n"
+        "import time_machine\n"
+        "hours = float(os.environ['CLOCK_SHIFT_HOURS'])\n"
+        "now = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours)\n"
+        "time_machine.travel(now, tick=True).start()\n"
+    )
+    env = processes.env(
+        PYTHONPATH=f"{shim}{os.pathsep}{processes.env()['PYTHONPATH']}",
+        CLOCK_SHIFT_HOURS=str(hours),
+        FOLLOWUPS_CLAIM_TIMEOUT="60",
+    )
+    script = "import datetime; print(datetime.datetime.now(datetime.UTC).date())"
+    shifted = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert shifted == str((timezone.now() + dt.timedelta(hours=hours)).date())
+    done = subprocess.run(
+        [sys.executable, "manage.py", "dispatch_due"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    print(f"\nclock {hours:+d} h: {done.stdout.strip()}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "reaped 1, gave up 0, claimed 2: sent 2"
+    status = dict(
+        ScheduledMessage.objects.filter(pk__in=[tomorrow, due, live, stuck]).values_list(
+            "pk", "status"
+        )
+    )
+    assert status == {
+        tomorrow: Status.PENDING,
+        due: Status.SENT,
+        live: Status.CLAIMED,
+        stuck: Status.SENT,
+    }
