@@ -248,6 +248,10 @@ if "{token}" not in FOLLOWUPS_SURVEY_URL:
 FOLLOWUPS_DISPATCH_INTERVAL = env_int("FOLLOWUPS_DISPATCH_INTERVAL", 30, minimum=1)
 FOLLOWUPS_BATCH_SIZE = env_int("FOLLOWUPS_BATCH_SIZE", 100, minimum=1)
 FOLLOWUPS_CLAIM_TIMEOUT = env_int("FOLLOWUPS_CLAIM_TIMEOUT", 300, minimum=5)
+# A row left `sending` past CLAIM_TIMEOUT (its worker died) may have reached the ESP: it
+# waits this many seconds more for the ESP's tracking events (which carry the row id)
+# before it is sent again. 0 with a backend that reports no events (SMTP, console).
+FOLLOWUPS_SEND_CONFIRM_WAIT = env_int("FOLLOWUPS_SEND_CONFIRM_WAIT", 600, minimum=0)
 # Seconds to wait before each retry of a transient send failure; after the last the
 # message is marked failed for the coordinator.
 try:

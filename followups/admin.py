@@ -132,6 +132,9 @@ class CadenceRuleForm(forms.ModelForm):
             "stop_on_reply",
             "stop_on_stage_exit",
             "stop_on_close",
+            "stale_after_hours",
+            "send_late",
+            "series",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -165,6 +168,10 @@ class CadenceRuleAdmin(admin.ModelAdmin):
             {"fields": ["send_any_time", ("window_start", "window_end"), "weekdays"]},
         ),
         ("Stop when", {"fields": ["stop_on_reply", "stop_on_stage_exit", "stop_on_close"]}),
+        (
+            "After downtime (followups/README.md, 'No catch-up floods')",
+            {"fields": ["stale_after_hours", "send_late", "series"]},
+        ),
     ]
 
     @admin.display(description="Offset")

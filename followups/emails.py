@@ -157,15 +157,56 @@ def scheduled_email(
 ) -> Outgoing:
     """A cadence message: the rule's template in the patient's language."""
     journey = scheduled.journey
-    return _build(
+    outgoing = _build(
         journey=journey,
         rendered=render_template(template, journey=journey, now=now),
         language=template.language,
         kind=scheduled.rule.kind,
         template_key=template.key,
         automated=True,
-        extra_headers={"X-CRM-Scheduled-Message": str(scheduled.pk)},
+        extra_headers={
+            "X-CRM-Scheduled-Message": str(scheduled.pk),
+            **idempotency_headers(scheduled.pk),
+        },
     )
+    # The row id travels with every tracking event (queued, sent, delivered...): if the
+    # worker dies after the ESP accepted the email, the event still confirms the row.
+    outgoing.email.metadata["crm_scheduled_message_id"] = str(scheduled.pk)  # type: ignore[attr-defined]
+    return outgoing
+
+
+def idempotency_key(scheduled_id: int) -> str:
+    return f"crm-scheduled-{settings.INBOUND_DOMAIN}-{scheduled_id}"
+
+
+def idempotency_headers(scheduled_id: int) -> dict[str, str]:
+    """The row's idempotency key for the ESPs that read one from the message: a resend of
+    the same row after a crash is then dropped by the ESP (Brevo: the `idempotencyKey`
+    header, kept 15 minutes; Resend over SMTP: `Resend-Idempotency-Key`, 24 hours). Other
+    ESPs anymail supports (Postmark, Mailgun, SendGrid, SES, SparkPost...) have no such
+    key; Resend's HTTP API wants it as an HTTP header, which anymail cannot set."""
+    backend = _default_backend().lower()
+    key = idempotency_key(scheduled_id)
+    if "anymail.backends.brevo" in backend or "anymail.backends.sendinblue" in backend:
+        return {"idempotencyKey": key}
+    if "smtp" in backend and "resend.com" in _default_options().get("host", ""):
+        return {"Resend-Idempotency-Key": key}
+    return {}
+
+
+def _default_mailer() -> dict[str, Any]:
+    mailers = getattr(settings, "MAILERS", None) or {}
+    default = mailers.get("default") if isinstance(mailers, dict) else None
+    return default if isinstance(default, dict) else {}
+
+
+def _default_backend() -> str:
+    return str(_default_mailer().get("BACKEND", ""))
+
+
+def _default_options() -> dict[str, Any]:
+    options = _default_mailer().get("OPTIONS") or {}
+    return {k: str(v) for k, v in options.items()} if isinstance(options, dict) else {}
 
 
 def one_off_email(

@@ -138,6 +138,27 @@ class CadenceRule(models.Model):
     stop_on_close = models.BooleanField(
         default=True, help_text="Cancel when the journey is lost, postponed or completed."
     )
+    # After downtime (dispatcher or workers stopped) a message that is this late when it
+    # is finally sent is skipped with the reason "missed while sending was stopped"
+    # (a "how are you today?" two days late is noise), unless the patient still needs it.
+    stale_after_hours = models.PositiveIntegerField(
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="Skip the message (marked 'missed while sending was stopped') when it "
+        "would go out more than this many hours after its time.",
+    )
+    series = models.SlugField(
+        max_length=64,
+        blank=True,
+        help_text="Rules with the same series name count as one series after downtime: of "
+        "the messages due at once, only the latest goes (e.g. the pre-arrival emails, the "
+        "nudges). A repeating rule is always a series of its own.",
+    )
+    send_late = models.BooleanField(
+        default=False,
+        help_text="The patient still needs it however late (a booking confirmation, "
+        "practical information before the trip): send it once, late, instead of skipping.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -184,7 +205,10 @@ class Status(models.TextChoices):
     PENDING = "pending", "Pending"
     # The dispatcher claimed it and enqueued a send task.
     CLAIMED = "claimed", "Claimed"
-    # A send task owns it and is talking to the ESP right now.
+    # A send task owns it and is talking to the ESP right now. Past FOLLOWUPS_CLAIM_TIMEOUT
+    # the worker is presumed dead and the row is "in doubt": the ESP may have accepted it.
+    # It waits FOLLOWUPS_SEND_CONFIRM_WAIT more for the ESP's tracking events (which carry
+    # the row id) before it may be sent again.
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     CANCELLED = "cancelled", "Cancelled"
@@ -200,6 +224,9 @@ class CancelReason(models.TextChoices):
     RESCHEDULED = "rescheduled", "No longer in the plan"
     MANUAL = "manual", "Cancelled by staff"
     NO_TEMPLATE = "no_template", "No template"
+    # Skipped at send time: a later message of the same series was due too (only the
+    # latest goes), or it was later than its rule's stale_after_hours (see CadenceRule).
+    MISSED = "missed", "Missed while sending was stopped"
 
 
 # Cancellations that a new plan may undo: the message was never sent and the reason no
@@ -430,6 +457,12 @@ class MessageEvent(models.Model):
     # Kept even when no message matched yet (the webhook can beat our commit): the send
     # service attaches such orphans when it records the message.
     esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # From the metadata we attach to every scheduled email: an event proves the ESP
+    # accepted that row's email even when the worker died before recording it.
+    scheduled_message = models.ForeignKey(
+        ScheduledMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    our_message_id = models.CharField(max_length=255, blank=True)
     esp_name = models.CharField(max_length=32, blank=True)
     esp_event_id = models.CharField(max_length=255, blank=True)
     event_type = models.CharField(max_length=32)

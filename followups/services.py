@@ -10,14 +10,17 @@ How a message travels (followups/README.md has the long version):
 2. `messages_dispatch_due` (beat, every FOLLOWUPS_DISPATCH_INTERVAL s) returns stuck claims
    to pending, then claims due rows with SELECT ... FOR UPDATE SKIP LOCKED in batches
    (pending -> claimed) and enqueues one send task per row after each batch commits.
-3. `message_send_scheduled` takes the row with a conditional UPDATE (claimed -> sending),
-   re-checks the stop conditions, renders, sends, then in ONE transaction records the
-   Message and marks the row sent.
+3. `message_send_scheduled` takes the row (claimed -> sending) under a lock per patient
+   and rule, after the catch-up rules (followups/catch_up.py: only the latest of a series,
+   nothing stale, 20 h between two emails of one rule), re-checks the stop conditions,
+   renders, sends with the row id in the email's metadata, then in ONE transaction records
+   the Message and marks the row sent.
 
-Exactly once: a row is sent only by whoever moved it to `sending`, and `sent` is written
-with the Message. The one gap is a crash after the ESP accepted the email and before that
-commit: the row stays `sending`, the reaper returns it after FOLLOWUPS_CLAIM_TIMEOUT and it
-is sent again. At most the messages in flight at the crash are duplicated; none is lost.
+At most once: a row is sent only by whoever moved it to `sending`, and `sent` is written
+with the Message. A crash after the ESP accepted the email and before that commit leaves
+the row `sending`, in doubt: the ESP's tracking events (carrying the row id) confirm it as
+sent; only if none arrives within FOLLOWUPS_CLAIM_TIMEOUT + FOLLOWUPS_SEND_CONFIRM_WAIT is
+it sent again. None is lost. Claims, the reaper and "due" use the database's clock.
 """
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from crm.roles import person
-from followups import emails
+from followups import catch_up, emails
 from followups.models import (
     REVIVABLE_REASONS,
     Anchor,
@@ -76,6 +80,18 @@ class SendFailed(FollowupError):
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
+
+
+def db_now() -> dt.datetime:
+    """The database's clock. Claims, the reaper and due times compare against it, never
+    against this host's clock: a worker whose clock is skewed or jumps (NTP, a VM
+    resumed, faketime) neither leaves claims stuck nor reaps a live claim early."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT STATEMENT_TIMESTAMP()")
+        value: dt.datetime = cursor.fetchone()[0]
+    return value
 
 
 def max_attempts() -> int:
@@ -303,7 +319,7 @@ def _claim_for_journey(journey: Journey, now: dt.datetime) -> list[int]:
     )
     if ids:
         ScheduledMessage.objects.filter(pk__in=ids, status=Status.PENDING).update(
-            status=Status.CLAIMED, claimed_at=timezone.now(), updated_at=now
+            status=Status.CLAIMED, claimed_at=Now(), updated_at=now
         )
         transaction.on_commit(partial(enqueue_sends, ids))
     return ids
@@ -420,7 +436,7 @@ def messages_send_now(*, ids: list[int], now: dt.datetime | None = None) -> int:
             ScheduledMessage.objects.filter(pk__in=claimable).update(
                 status=Status.CLAIMED,
                 due_at=now,
-                claimed_at=timezone.now(),
+                claimed_at=Now(),
                 attempts=0,
                 updated_at=now,
             )
@@ -503,14 +519,30 @@ def enqueue_sends(ids: list[int]) -> None:
 
 
 def messages_reap_stuck(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Return claims older than FOLLOWUPS_CLAIM_TIMEOUT to pending (their worker died or
-    their task was lost with the broker). A row reaped from `sending` may have reached the
-    ESP already: it is the one that can go out twice. Rows that used all their attempts
-    (a message that keeps killing workers) fail instead. Returns (returned, failed)."""
-    now = _now(now)
-    cutoff = now - dt.timedelta(seconds=settings.FOLLOWUPS_CLAIM_TIMEOUT)
+    """Recover rows whose worker died or whose task the broker lost. Returns
+    (returned to pending, failed for good).
+
+    Measured on the database's clock (`now` defaults to it; claimed_at is written by it).
+    A `claimed` row older than FOLLOWUPS_CLAIM_TIMEOUT never reached the ESP: it goes
+    back to pending. A `sending` row that old is in doubt (the ESP may have accepted it):
+    if a tracking event for it arrived, it is marked sent; otherwise it waits
+    FOLLOWUPS_SEND_CONFIRM_WAIT more for one before going back to pending (only those can
+    go out twice). Rows that used all their attempts (a message that keeps killing
+    workers) fail instead.
+    """
+    now = now if now is not None else db_now()
+    claim_cutoff = now - dt.timedelta(seconds=settings.FOLLOWUPS_CLAIM_TIMEOUT)
+    doubt_cutoff = claim_cutoff - dt.timedelta(seconds=settings.FOLLOWUPS_SEND_CONFIRM_WAIT)
+    in_doubt = list(
+        ScheduledMessage.objects.filter(
+            status=Status.SENDING, claimed_at__lt=claim_cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in in_doubt:
+        messages_confirm_from_events(scheduled_message_id=pk)
     stuck = ScheduledMessage.objects.filter(
-        status__in=[Status.CLAIMED, Status.SENDING], claimed_at__lt=cutoff
+        Q(status=Status.CLAIMED, claimed_at__lt=claim_cutoff)
+        | Q(status=Status.SENDING, claimed_at__lt=doubt_cutoff)
     )
     failed = stuck.filter(attempts__gte=max_attempts()).update(
         status=Status.FAILED,
@@ -522,7 +554,8 @@ def messages_reap_stuck(*, now: dt.datetime | None = None) -> tuple[int, int]:
     returned = stuck.update(status=Status.PENDING, claimed_at=None, updated_at=now)
     if returned:
         log.warning(
-            "Reaped %d stuck messages (%d were being sent: those may go out twice).",
+            "Reaped %d stuck messages (%d were being sent and no provider event confirmed "
+            "them: those may go out twice).",
             returned,
             in_flight,
         )
@@ -542,29 +575,36 @@ def _relaxed_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _claim_due(*, now: dt.datetime, limit: int, enqueue: bool) -> list[int]:
+def _claim_due(
+    *, as_of: dt.datetime | None, limit: int, enqueue: bool
+) -> tuple[list[int], list[int]]:
+    """One batch: (claimed ids, ids skipped as missed after downtime)."""
     with transaction.atomic():
         _relaxed_commit()
         # SKIP LOCKED: concurrent dispatchers take disjoint batches instead of waiting.
-        ids = list(
+        due = list(
             ScheduledMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.PENDING, due_at__lte=now)
+            .filter(status=Status.PENDING, due_at__lte=as_of if as_of is not None else Now())
             .order_by("due_at")
             .values_list("pk", flat=True)[:limit]
         )
+        skipped = catch_up.skip_missed(due, as_of=as_of or db_now()) if due else []
+        ids = [pk for pk in due if pk not in set(skipped)]
         if ids:
             ScheduledMessage.objects.filter(pk__in=ids, status=Status.PENDING).update(
-                status=Status.CLAIMED, claimed_at=timezone.now(), updated_at=timezone.now()
+                status=Status.CLAIMED, claimed_at=Now(), updated_at=Now()
             )
             if enqueue:
                 transaction.on_commit(partial(enqueue_sends, ids))
-    return ids
+    return ids, skipped
 
 
 @dataclass
 class DispatchResult:
     reaped: int = 0
     gave_up: int = 0
+    # Skipped by the dispatcher after downtime (followups.catch_up.skip_missed).
+    missed: int = 0
     claimed: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
@@ -577,19 +617,23 @@ def messages_dispatch_due(
 ) -> DispatchResult:
     """One dispatcher pass: reap stuck claims, then claim due rows batch by batch.
 
+    Due times compare against the database's clock. `now` ("as of") claims what is due by
+    then instead, for demos and tests (`dispatch_due --as-of "+15 days"`); the reaper and
+    claimed_at stay on the database's clock whatever it is.
     By default each batch's send tasks are enqueued after its commit (the beat task).
     `send_inline` sends them in this process instead (`manage.py dispatch_due`).
     """
     result = DispatchResult()
-    result.reaped, result.gave_up = messages_reap_stuck(now=now)
+    result.reaped, result.gave_up = messages_reap_stuck()
     batch = settings.FOLLOWUPS_BATCH_SIZE
     for _ in range(max_batches):
-        ids = _claim_due(now=_now(now), limit=batch, enqueue=not send_inline)
+        ids, skipped = _claim_due(as_of=now, limit=batch, enqueue=not send_inline)
         result.claimed += len(ids)
+        result.missed += len(skipped)
         if send_inline:
             for pk in ids:
                 result.outcomes[message_send_scheduled(scheduled_message_id=pk, now=now)] += 1
-        if len(ids) < batch:
+        if len(ids) + len(skipped) < batch:
             break
     return result
 
@@ -715,26 +759,64 @@ def _record(
     return message
 
 
+def _take(pk: int, *, as_of: dt.datetime | None) -> tuple[str, dt.datetime | None]:
+    """Inside one transaction: move the row to `sending` if it is ours to send and passes
+    the catch-up rules (followups.catch_up). Returns ("take", claimed_at) or the outcome
+    and None: skipped (not ours, or not due), missed, deferred."""
+    head = ScheduledMessage.objects.filter(pk=pk).values("journey__patient_id", "rule_id").first()
+    if head is None:
+        return "skipped", None
+    catch_up.lock_series(patient_id=head["journey__patient_id"], rule_id=head["rule_id"])
+    claimed_at = db_now()
+    as_of = as_of if as_of is not None else claimed_at
+    row = (
+        ScheduledMessage.objects.select_for_update(of=("self",))
+        .select_related("rule", "journey__patient")
+        .filter(pk=pk)
+        .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=as_of))
+        .first()
+    )
+    if row is None:
+        return "skipped", None  # sent, cancelled, not due, or another worker has it
+    if catch_up.missed_reason(row, as_of=as_of) is not None:
+        ScheduledMessage.objects.filter(pk=pk).update(
+            status=Status.CANCELLED,
+            cancelled_reason=CancelReason.MISSED,
+            cancelled_at=as_of,
+            claimed_at=None,
+            updated_at=claimed_at,
+        )
+        return "missed", None
+    wait_until = catch_up.too_soon_until(row, as_of=as_of)
+    if wait_until is not None:
+        ScheduledMessage.objects.filter(pk=pk).update(
+            status=Status.PENDING, due_at=wait_until, claimed_at=None, updated_at=claimed_at
+        )
+        return "deferred", None
+    ScheduledMessage.objects.filter(pk=pk).update(
+        status=Status.SENDING,
+        claimed_at=claimed_at,
+        attempts=F("attempts") + 1,
+        updated_at=claimed_at,
+    )
+    return "take", claimed_at
+
+
 def message_send_scheduled(*, scheduled_message_id: int, now: dt.datetime | None = None) -> str:
     """Send one scheduled message if it is still ours to send. Safe to call any number of
-    times, concurrently: only the caller whose conditional UPDATE moves the row to
-    `sending` sends. Returns what happened: sent, skipped, cancelled, retry or failed."""
-    due_by = _now(now)
-    claimed_at = timezone.now()
+    times, concurrently: only the caller that moves the row to `sending` sends. Returns
+    what happened: sent, skipped, cancelled, missed, deferred, retry or failed.
+
+    `now` ("as of", for demos and tests) decides what is due and how late it is, and is
+    recorded as sent_at; without it the database's clock does. claimed_at is always the
+    database's clock (the reaper compares it with its own).
+    """
     with transaction.atomic():
         _relaxed_commit()
-        taken = (
-            ScheduledMessage.objects.filter(pk=scheduled_message_id)
-            .filter(Q(status=Status.CLAIMED) | Q(status=Status.PENDING, due_at__lte=due_by))
-            .update(
-                status=Status.SENDING,
-                claimed_at=claimed_at,
-                attempts=F("attempts") + 1,
-                updated_at=claimed_at,
-            )
-        )
-    if not taken:
-        return "skipped"  # sent, cancelled, not due, or another worker has it
+        outcome, claimed_at = _take(scheduled_message_id, as_of=now)
+    if claimed_at is None:
+        return outcome
+    sent_at = now if now is not None else claimed_at
     scheduled = ScheduledMessage.objects.select_related(
         "rule",
         "journey__patient",
@@ -747,7 +829,7 @@ def message_send_scheduled(*, scheduled_message_id: int, now: dt.datetime | None
     stop = _stop_reason(scheduled)
     if stop is not None:
         _release(
-            pk, claimed_at, status=Status.CANCELLED, cancelled_reason=stop, cancelled_at=claimed_at
+            pk, claimed_at, status=Status.CANCELLED, cancelled_reason=stop, cancelled_at=sent_at
         )
         return "cancelled"
 
@@ -766,16 +848,16 @@ def message_send_scheduled(*, scheduled_message_id: int, now: dt.datetime | None
         outgoing = emails.scheduled_email(scheduled, template=template, now=now)
         emails.deliver(outgoing)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-        return _after_failure(scheduled, claimed_at, exc, now=due_by)
+        return _after_failure(scheduled, claimed_at, exc, now=sent_at)
 
     # The Message and `sent` commit together: from here on nobody can send this row again.
     with transaction.atomic():
-        _record(outgoing, journey_id=scheduled.journey_id, scheduled_id=pk, sent_at=claimed_at)
-        if not _release(pk, claimed_at, status=Status.SENT, sent_at=claimed_at, last_error=""):
-            # Our claim was reaped meanwhile (we were slower than FOLLOWUPS_CLAIM_TIMEOUT):
-            # the email went out, so mark it sent anyway and keep the record.
+        _record(outgoing, journey_id=scheduled.journey_id, scheduled_id=pk, sent_at=sent_at)
+        if not _release(pk, claimed_at, status=Status.SENT, sent_at=sent_at, last_error=""):
+            # Our claim was reaped meanwhile (we were slower than FOLLOWUPS_CLAIM_TIMEOUT),
+            # or a provider event confirmed it: the email went out, so mark it sent anyway.
             ScheduledMessage.objects.filter(pk=pk).exclude(status=Status.SENT).update(
-                status=Status.SENT, sent_at=claimed_at, updated_at=claimed_at
+                status=Status.SENT, sent_at=sent_at, updated_at=sent_at
             )
     return "sent"
 
@@ -958,6 +1040,7 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
     metadata = event.metadata or {}
     esp_id = str(event.message_id or "")
     our_id = str(metadata.get("crm_message_id") or "")
+    scheduled_id = _scheduled_id(metadata)
     occurred = event.timestamp or timezone.now()
     with transaction.atomic():
         message = None
@@ -973,6 +1056,8 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
                 row = MessageEvent.objects.create(
                     message=message,
                     esp_message_id=esp_id or our_id,
+                    scheduled_message_id=scheduled_id,
+                    our_message_id=our_id[:255],
                     esp_name=esp_name or "",
                     esp_event_id=str(event.event_id or ""),
                     event_type=str(event.event_type or "unknown"),
@@ -988,7 +1073,112 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
             _apply_event(message, row, soft_bounce=_is_soft_bounce(event))
         else:
             log.info("Tracking event %s for an unknown message: kept as orphan.", row.event_type)
+    if message is None and scheduled_id is not None:
+        # The email went out but its send was never recorded (the worker died, or the
+        # database went away, between the ESP's answer and our commit): confirm the row
+        # so that it is not sent again. A row still being sent is left to its worker.
+        messages_confirm_from_events(scheduled_message_id=scheduled_id)
     return row
+
+
+def _scheduled_id(metadata: dict[str, Any]) -> int | None:
+    value = str(metadata.get("crm_scheduled_message_id") or "")
+    if not value.isdigit():
+        return None
+    pk = int(value)
+    return pk if ScheduledMessage.objects.filter(pk=pk).exists() else None
+
+
+# Events that prove the ESP accepted the email (everything but its refusals).
+_NOT_ACCEPTED = {"rejected", "failed", "unknown"}
+
+
+def messages_confirm_from_events(*, scheduled_message_id: int) -> bool:
+    """Mark a scheduled row sent because the ESP's tracking events show its email went
+    out, although no send was recorded (the worker died, or the database went away, after
+    the ESP accepted it and before the commit). Only rows not being sent right now: in
+    doubt (`sending` for longer than FOLLOWUPS_CLAIM_TIMEOUT), or returned to
+    pending/claimed/failed after that. Records the Message (the content is rendered again;
+    the Message-ID is the one the email carried) and attaches the events. Returns whether
+    the row was confirmed."""
+    events = MessageEvent.objects.filter(scheduled_message_id=scheduled_message_id).exclude(
+        event_type__in=_NOT_ACCEPTED
+    )
+    first = events.order_by("occurred_at", "pk").first()
+    if first is None:
+        return False
+    cutoff = db_now() - dt.timedelta(seconds=settings.FOLLOWUPS_CLAIM_TIMEOUT)
+    with transaction.atomic():
+        confirmed = (
+            ScheduledMessage.objects.filter(pk=scheduled_message_id)
+            .filter(
+                Q(status__in=[Status.PENDING, Status.CLAIMED, Status.FAILED])
+                | Q(status=Status.SENDING, claimed_at__lt=cutoff)
+            )
+            .exclude(messages__isnull=False)  # recorded already: nothing is in doubt
+            .update(
+                status=Status.SENT,
+                sent_at=first.occurred_at,
+                claimed_at=None,
+                last_error="",
+                updated_at=Now(),
+            )
+        )
+        if confirmed:
+            _record_confirmed(scheduled_message_id, first)
+    if confirmed:
+        log.warning(
+            "Scheduled message %d: the provider's %s event shows it was sent although the "
+            "send was not recorded; marked sent, not sent again.",
+            scheduled_message_id,
+            first.event_type,
+        )
+    return bool(confirmed)
+
+
+def _record_confirmed(scheduled_id: int, event: MessageEvent) -> None:
+    """The Message for a send only the ESP's events told us about."""
+    scheduled = ScheduledMessage.objects.select_related(
+        "rule", "journey__patient", "journey__clinic", "journey__procedure", "journey__coordinator"
+    ).get(pk=scheduled_id)
+    patient = scheduled.journey.patient
+    template = template_for(key=scheduled.rule.template_key, language=patient.preferred_language)
+    message_id = event.our_message_id or f"<confirmed-{scheduled_id}@{settings.INBOUND_DOMAIN}>"
+    if Message.objects.filter(message_id=message_id).exists():
+        return
+    try:
+        if template is None:
+            raise LookupError("no template")
+        outgoing = emails.scheduled_email(scheduled, template=template)
+        rendered, language = outgoing.rendered, outgoing.language
+        from_email, reply_to = str(outgoing.email.from_email), outgoing.reply_to
+    except Exception:  # noqa: BLE001 - the record matters more than its copy
+        rendered = Rendered(subject=scheduled.rule.template_key, text="", html="")
+        language, from_email, reply_to = patient.preferred_language, emails.from_address(), ""
+    message = Message.objects.create(
+        journey_id=scheduled.journey_id,
+        direction=Direction.OUT,
+        scheduled_message=scheduled,
+        template_key=scheduled.rule.template_key,
+        language=language,
+        kind=scheduled.rule.kind,
+        message_id=message_id,
+        esp_message_id=event.esp_message_id if event.esp_message_id != message_id else "",
+        status=MessageStatus.SENT,
+        from_email=from_email,
+        to_email=event.recipient or patient.email,
+        reply_to=reply_to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sent_at=event.occurred_at,
+    )
+    for orphan in MessageEvent.objects.filter(
+        message__isnull=True, scheduled_message_id=scheduled_id
+    ):
+        orphan.message = message
+        orphan.save(update_fields=["message"])
+        _apply_event(message, orphan)
 
 
 def _attach_orphan_events(message: Message) -> None:

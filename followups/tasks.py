@@ -3,15 +3,37 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
+log = logging.getLogger(__name__)
 
-def _drop_broken_connection() -> None:
-    # With CELERY_DB_REUSE_MAX the worker keeps its connection between tasks; after a
-    # database error (a restart, a network cut) drop it so the next task reconnects
-    # instead of failing on the same dead socket. The row stays claimed for the reaper.
-    connection.close()
+# Database outages this worker process rode out, by task (a PostgreSQL restart, a
+# failover): counted and logged in one line each, without a traceback, since nothing is
+# lost and nothing needs a person. The row waits in the table (see _database_away).
+DATABASE_OUTAGES: Counter[str] = Counter()
+
+
+def _database_away(task: str, exc: Exception) -> None:
+    """The database went away under a task. Drop the connection (with CELERY_DB_REUSE_MAX
+    the worker keeps it between tasks) so the next task reconnects, and return quietly:
+    the next beat tick dispatches again, and a row this send held stays claimed (or in
+    doubt, if the ESP already had it) until the reaper recovers it."""
+    DATABASE_OUTAGES[task] += 1
+    try:
+        connection.close()
+    except Exception:
+        log.debug("Closing the broken database connection failed.", exc_info=True)
+    log.warning(
+        "Database unavailable during %s (%s; %d in this worker so far): retried by the "
+        "next dispatcher tick.",
+        task,
+        type(exc).__name__,
+        DATABASE_OUTAGES[task],
+    )
 
 
 @shared_task(name="followups.tasks.dispatch_due", ignore_result=True)
@@ -21,9 +43,8 @@ def dispatch_due() -> None:
 
     try:
         messages_dispatch_due()
-    except (InterfaceError, OperationalError):
-        _drop_broken_connection()
-        raise
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("dispatch_due", exc)
 
 
 @shared_task(name="followups.tasks.send_scheduled_message", ignore_result=True)
@@ -33,9 +54,8 @@ def send_scheduled_message(scheduled_message_id: int) -> None:
 
     try:
         message_send_scheduled(scheduled_message_id=scheduled_message_id)
-    except (InterfaceError, OperationalError):
-        _drop_broken_connection()
-        raise
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("send_scheduled_message", exc)
 
 
 @shared_task(name="followups.tasks.notify_reply", ignore_result=True)
@@ -46,6 +66,5 @@ def notify_reply(message_id: int) -> None:
 
     try:
         reply_notice_send(message_id=message_id)
-    except (InterfaceError, OperationalError):
-        _drop_broken_connection()
-        raise
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("notify_reply", exc)

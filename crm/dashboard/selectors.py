@@ -626,6 +626,20 @@ def journey_checkins(journey: Journey) -> Section:
     )
 
 
+def journey_skipped_checkins(journey: Journey, limit: int = CHECKIN_LIMIT) -> list[Any]:
+    """Automated messages the dispatcher skipped after downtime (a later one of the
+    series went instead, or it was too late to matter), newest first, with their reason."""
+    from followups.models import CancelReason
+
+    return list(
+        ScheduledMessage.objects.filter(
+            journey=journey, status=Status.CANCELLED, cancelled_reason=CancelReason.MISSED
+        )
+        .select_related("rule")
+        .order_by("-due_at", "-pk")[:limit]
+    )
+
+
 def patient_journeys(user: Actor, patient_id: int) -> list[Journey]:
     return list(
         journeys_visible_to(user)

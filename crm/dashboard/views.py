@@ -254,6 +254,7 @@ def _journey_page(
         "journeys": selectors.patient_journeys(user, patient.pk),
         "timeline": selectors.journey_timeline(journey),
         "checkins": selectors.journey_checkins(journey),
+        "skipped": selectors.journey_skipped_checkins(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,
@@ -468,7 +469,12 @@ def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
         return render(
             request,
             "journeys/_checkins.html",
-            {"journey": journey, "checkins": selectors.journey_checkins(journey), "note": note},
+            {
+                "journey": journey,
+                "checkins": selectors.journey_checkins(journey),
+                "skipped": selectors.journey_skipped_checkins(journey),
+                "note": note,
+            },
         )
     messages.success(request, note)
     return _back(journey, "checkins")

@@ -373,6 +373,25 @@ def test_checkin_skip_and_send_now(client, coordinator, journey, default_cadence
     assert ScheduledMessage.objects.get(pk=pending[1].pk).status != Status.PENDING
 
 
+def test_checkins_skipped_after_downtime_show_with_their_reason(
+    client, coordinator, journey, default_cadences
+):
+    from followups.services import messages_dispatch_due
+
+    info = ScheduledMessage.objects.get(journey=journey, rule__key="inquiry_info_pack")
+    # The dispatcher was stopped: it runs three days after the info pack was due.
+    messages_dispatch_due(now=info.due_at + dt.timedelta(days=3), send_inline=True)
+    client.force_login(coordinator)
+    page = client.get(f"/journeys/{journey.pk}/").content.decode()
+    skipped = page.split('id="h-skipped"', 1)[1].split("</section>", 1)[0]
+    assert "Missed while sending was stopped" in skipped
+    assert (
+        skipped.count("<li>")
+        == ScheduledMessage.objects.filter(journey=journey, cancelled_reason="missed").count()
+        >= 1
+    )
+
+
 def test_new_inquiry_creates_patient_and_journey(client, coordinator, procedure):
     client.force_login(coordinator)
     response = client.post(

@@ -21,6 +21,7 @@ def _follow_up_settings(settings: Any) -> None:
     settings.SITE_URL = "https://crm.example.com"
     settings.FOLLOWUPS_RETRY_DELAYS = [60, 300]
     settings.FOLLOWUPS_CLAIM_TIMEOUT = 300
+    settings.FOLLOWUPS_SEND_CONFIRM_WAIT = 600
     settings.FOLLOWUPS_STALE_AFTER = 12 * 3600
 
 

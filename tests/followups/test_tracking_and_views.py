@@ -193,6 +193,12 @@ def test_admin_pages_render_and_preview(client: Client, journey: Journey) -> Non
     for name in ("cadencerule", "scheduledmessage", "message", "messagetemplate"):
         assert client.get(reverse(f"admin:followups_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:followups_message_send")).status_code == 200
+    from followups.models import CadenceRule
+
+    rule = CadenceRule.objects.get(key="prearrival_3")
+    page = client.get(reverse("admin:followups_cadencerule_change", args=[rule.pk])).content
+    for field in (b'name="stale_after_hours"', b'name="send_late"', b'name="series"'):
+        assert field in page
 
 
 def test_admin_shows_template_errors_on_the_field(client: Client) -> None:

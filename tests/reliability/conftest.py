@@ -7,11 +7,14 @@ whatever the test did."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -45,6 +48,18 @@ def _kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> 
             os.killpg(process.pid, sig)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=10)
+
+
+def assert_nothing_stuck(timeout: int) -> None:
+    """No row is claimed (or being sent) for longer than the reaper's timeout."""
+    from followups.models import ScheduledMessage, Status
+    from followups.services import db_now
+
+    cutoff = db_now() - datetime.timedelta(seconds=timeout)
+    stuck = ScheduledMessage.objects.filter(
+        status__in=[Status.CLAIMED, Status.SENDING], claimed_at__lt=cutoff
+    ).count()
+    assert stuck == 0, f"{stuck} rows claimed past the reaper's timeout"
 
 
 class RedisServer:
@@ -132,6 +147,7 @@ class Processes:
         self.mail_log = mail_log
         self.running: list[subprocess.Popen[bytes]] = []
         self.env_overrides: dict[str, str] = {}
+        self.database_url = ""  # another database than the test one (private_postgres)
         self.count = 0
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -140,12 +156,14 @@ class Processes:
             {
                 "DJANGO_SETTINGS_MODULE": "crm.settings",
                 "DEBUG": "1",
-                "DATABASE_URL": database_url(),
+                "DATABASE_URL": self.database_url or database_url(),
                 "CELERY_BROKER_URL": self.redis.url,
                 "EMAIL_BACKEND": "tests.reliability.mailbackend.LogBackend",
                 "RELIABILITY_MAIL_LOG": self.mail_log,
                 "FOLLOWUPS_DISPATCH_INTERVAL": "1",
                 "FOLLOWUPS_CLAIM_TIMEOUT": "5",
+                # The stand-in ESP reports no events: an in-doubt send waits only briefly.
+                "FOLLOWUPS_SEND_CONFIRM_WAIT": "2",
                 "FOLLOWUPS_BATCH_SIZE": "50",
                 "LOG_LEVEL": "WARNING",
                 "VAR_DIR": str(self.tmp_path / "var"),
@@ -220,6 +238,116 @@ def processes(
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             print(procs.logs())
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb into a temporary directory, a free port),
+    so that a test can restart or crash it without touching the shared server that other
+    test runs use. Loaded with a copy of the test database (schema and rows)."""
+
+    def __init__(self) -> None:
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not versions:
+            pytest.skip("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) not installed")
+        self.bin = versions[-1].parent
+        self.port = free_port()
+        # Not under pytest's tmp_path: the server runs as `postgres` (initdb refuses root)
+        # and must be able to reach its directory.
+        self.dir = Path(tempfile.mkdtemp(prefix="crm-private-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        self.name = "crm_private"
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        command = list(args)
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, check=check, capture_output=True, timeout=120)
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
+            "--auth=trust", "--no-sync", "-E", "UTF8",
+        )  # fmt: skip
+        self.start()
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={self.dir} -c fsync=off"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+            "-o", options, "-w", "start",
+        )  # fmt: skip
+
+    def restart(self, mode: str = "immediate") -> None:
+        """`immediate`: like a crash (no checkpoint, every connection cut, WAL recovery)."""
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop",
+        )  # fmt: skip
+        self.start()
+
+    def stop(self) -> None:
+        if self.data.exists():
+            self._run(
+                str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop",
+                check=False,
+            )  # fmt: skip
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.name}?pool_max=0"
+
+    def copy_of(self, settings_dict: dict[str, Any]) -> None:
+        """This cluster gets a database with the test database's schema and rows."""
+        self._run(
+            str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
+            "-U", "postgres", self.name,
+        )  # fmt: skip
+        env = dict(os.environ)
+        if settings_dict.get("PASSWORD"):
+            env["PGPASSWORD"] = str(settings_dict["PASSWORD"])
+        dump = subprocess.run(
+            [
+                str(self.bin / "pg_dump"), "--no-owner", "--no-privileges",
+                "-h", str(settings_dict.get("HOST") or "127.0.0.1"),
+                "-p", str(settings_dict.get("PORT") or "5432"),
+                "-U", str(settings_dict.get("USER") or "postgres"),
+                str(settings_dict["NAME"]),
+            ],
+            check=True, capture_output=True, env=env, timeout=120,
+        )  # fmt: skip
+        subprocess.run(
+            [
+                str(self.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                "-p", str(self.port), "-U", "postgres", "-d", self.name,
+            ],
+            input=dump.stdout, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One query on a fresh connection (the server may have restarted since)."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname=self.name,
+            connect_timeout=5, autocommit=True,
+        ) as conn:  # fmt: skip
+            return list(conn.execute(sql, params).fetchall())
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    server = PrivatePostgres()
+    try:
+        server.init()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
