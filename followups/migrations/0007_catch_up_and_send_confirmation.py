@@ -48,7 +48,7 @@ def set_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("followups", "0005_inbound_permissions"),
+        ("followups", "0006_default_send_windows"),
     ]
 
     operations = [
