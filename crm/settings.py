@@ -179,7 +179,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Any Django backend works: console (default), Django's file backend (EMAIL_FILE_PATH is where
 # an operator reads mail locally), SMTP, or an anymail ESP backend with its ANYMAIL_* settings.
 # Django 6.1's MAILERS replaces the EMAIL_* settings; the environment keeps the familiar names.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend prints whole emails (health details included) into the log: it is the
+# default only with DEBUG on (`make run`); with DEBUG off the backend must be named.
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else ""
+)
+if not EMAIL_BACKEND_PATH:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is required when DEBUG is off (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend or anymail.backends.<esp>.EmailBackend)."
+    )
 _mailer_options: dict[str, object] = {}
 if EMAIL_BACKEND_PATH == "django.core.mail.backends.filebased.EmailBackend":
     _mailer_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
@@ -345,7 +354,9 @@ INQUIRY_AUTO_CREATE = env_bool("INQUIRY_AUTO_CREATE", True)
 # The procedure an emailed inquiry is filed under (a journey needs one); 0 = the first
 # procedure (lowest id). With no procedure at all the email goes to the triage inbox.
 INQUIRY_DEFAULT_PROCEDURE_ID = env_int("INQUIRY_DEFAULT_PROCEDURE_ID", 0, minimum=0)
-# Only this ESP's inbound webhook (/anymail/<esp>/inbound/) is accepted; empty = any.
+# The ESP whose inbound webhook (/anymail/<esp>/inbound/) is mounted; with an anymail
+# EMAIL_BACKEND its tracking webhook is mounted too (followups/webhooks.py). Empty and no
+# anymail backend: no webhook at all.
 INBOUND_ESP = env_str("INBOUND_ESP", "").lower()
 _INBOUND_ESPS = {
     "amazon_ses",

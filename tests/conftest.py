@@ -47,24 +47,16 @@ def make_patient(**overrides: object) -> Patient:
 def _force_login_includes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """`client.force_login(user)` stands for a finished sign-in, which for managers and
     superusers includes the second factor. Tests of signing in itself post to the real forms
-    (tests/crm/test_accounts.py) and never use force_login."""
+    (tests/crm/accounts/) and never rely on this."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
 
-    from crm.accounts.twofactor import second_factor_required
+    from crm.accounts.testing import mark_second_factor_done
 
     original = Client.force_login
 
     def force_login(self: Client, user: User, backend: str | None = None) -> None:
         original(self, user, backend)
-        if second_factor_required(user):
-            device, _ = StaticDevice.objects.get_or_create(
-                user=user, name="signed in by the test", defaults={"confirmed": True}
-            )
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        mark_second_factor_done(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

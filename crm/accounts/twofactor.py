@@ -60,7 +60,7 @@ def pending_step(request: HttpRequest) -> str | None:
         return None
     if request.session.get(PENDING_KEY) == "verify":
         return "verify"
-    if second_factor_required(user):  # type: ignore[arg-type]
+    if second_factor_required(user):
         return "enrol"
     return None
 

@@ -61,9 +61,7 @@ def test_without_a_token_setting_no_header_opens_the_details(client, settings):
     assert client.get("/healthz", HTTP_AUTHORIZATION="Bearer ").json() == {"status": "ok"}
 
 
-def test_a_signed_in_manager_sees_the_details_a_coordinator_does_not(
-    client, manager, coordinator
-):
+def test_a_signed_in_manager_sees_the_details_a_coordinator_does_not(client, manager, coordinator):
     client.force_login(coordinator)
     assert client.get("/healthz").json() == {"status": "ok"}
     client.force_login(manager)
