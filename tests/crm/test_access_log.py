@@ -63,3 +63,13 @@ def test_search_terms_stay_out_of_gunicorns_access_log(tmp_path):
     assert len(access) == 1, output
     assert "Anna" not in output and "Schmidt" not in output
     assert '"GET /accounts/login/ HTTP/1.1" 200' in access[0]
+
+
+def test_djangos_request_log_holds_no_query_or_body(client, caplog, db):
+    # django.request logs "Not Found: <path>" for every 404 (and errors likewise): the path
+    # only, never the query string or the posted body.
+    with caplog.at_level("DEBUG"):
+        client.get("/no-such-page/", {"q": "Anna Schmidt"})
+        client.post("/no-such-page/", {"note": "Anna Schmidt, HIV test result"})
+    assert "Not Found: /no-such-page/" in caplog.text
+    assert "Anna" not in caplog.text and "HIV" not in caplog.text
