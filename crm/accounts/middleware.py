@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
@@ -35,7 +36,11 @@ def second_factor_middleware(get_response: Callable[[HttpRequest], HttpResponse]
             except Resolver404:
                 name = ""
             if name not in OPEN_BEFORE_SECOND_FACTOR and name != STEP_PAGE[step]:
-                return HttpResponseRedirect(reverse(STEP_PAGE[step]))
+                target = reverse(STEP_PAGE[step])
+                if step == "verify" and request.method == "GET":
+                    # Back to the page that was asked for once the code is in.
+                    target += "?" + urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(target)
         return get_response(request)
 
     return middleware

@@ -71,10 +71,10 @@ def no_throttle(settings):
 
 def test_a_manager_signs_in_with_a_totp_code(client, manager, no_throttle):
     device, _ = enrolled(manager)
-    assert password_sign_in(client, manager) == "/accounts/verify/"
-    assert client.get("/").status_code == 302
+    assert password_sign_in(client, manager) == "/accounts/verify/?next=%2F"
+    assert client.get("/board/")["Location"] == "/accounts/verify/?next=%2Fboard%2F"
     # The password alone cannot replace the authenticator.
-    assert client.get("/accounts/two-factor/")["Location"] == "/accounts/verify/"
+    assert client.get("/accounts/two-factor/")["Location"].startswith("/accounts/verify/")
 
     wrong = client.post("/accounts/verify/", {"code": "123456"})
     assert wrong.status_code == 400
@@ -129,7 +129,7 @@ def test_a_coordinator_signs_in_without_until_they_enrol(client, coordinator):
     client.post("/accounts/two-factor/", {"code": code(device)})
 
     later = Client()
-    assert password_sign_in(later, coordinator) == "/accounts/verify/"
+    assert password_sign_in(later, coordinator) == "/accounts/verify/?next=%2F"
     assert later.post("/accounts/verify/", {"code": code(device, steps_ahead=1)}).status_code == 302
     # Not required for a coordinator: they may turn it off again.
     later.post("/accounts/two-factor/off/")
@@ -164,3 +164,12 @@ def test_new_recovery_codes_replace_the_old_ones(client, manager):
     assert len(new) == 10 and not set(new) & set(old)
     stored = StaticToken.objects.filter(device__user=manager).values_list("token", flat=True)
     assert set(stored) == set(new)
+
+
+def test_verify_sends_only_to_pages_of_this_site(client, manager):
+    device, _ = enrolled(manager)
+    password_sign_in(client, manager)
+    response = client.post(
+        "/accounts/verify/", {"code": code(device), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
