@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -9,6 +10,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from crm.logfilters import StripQueryString
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +76,24 @@ def test_djangos_request_log_holds_no_query_or_body(client, caplog, db):
         client.post("/no-such-page/", {"note": "Anna Schmidt, HIV test result"})
     assert "Not Found: /no-such-page/" in caplog.text
     assert "Anna" not in caplog.text and "HIV" not in caplog.text
+
+
+def test_runservers_request_lines_lose_their_query_string(caplog):
+    # What `make run` prints per request (django.server), through the configured filter.
+    logger = logging.getLogger("django.server")
+    assert any(
+        isinstance(f, StripQueryString) for handler in logger.handlers for f in handler.filters
+    )
+    record = logger.makeRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /search/?q=Anna+Schmidt HTTP/1.1", "200", "512"),
+        None,
+    )
+    for handler in logger.handlers:
+        for f in handler.filters:
+            f.filter(record)
+    assert record.getMessage() == '"GET /search/ HTTP/1.1" 200 512'
