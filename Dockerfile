@@ -10,9 +10,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml requirements.lock Makefile ./
 COPY bin ./bin
-# Install dependencies first so code changes don't rebuild this layer.
+# Install dependencies first so code changes don't rebuild this layer. Runtime dependencies
+# only: no test runner, linters or browser driver in the production image.
 RUN python -m venv .venv \
- && .venv/bin/pip install --quiet -c requirements.lock -e '.[dev]'
+ && .venv/bin/pip install --quiet -c requirements.lock -e .
 COPY . .
 RUN touch .venv/.installed \
  && useradd --system --home /app crm && mkdir -p /app/var && chown -R crm /app/var

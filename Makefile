@@ -81,7 +81,7 @@ demo: $(INSTALLED) .env ## Create demo logins and load demo data once
 # The production processes; docker-compose.yml runs these same targets.
 web: $(INSTALLED) ## Serve with gunicorn (production)
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn crm.wsgi --bind $${BIND:-0.0.0.0:8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(VENV)/bin/gunicorn crm.wsgi --config gunicorn.conf.py --bind $${BIND:-0.0.0.0:8000} --workers $${WEB_CONCURRENCY:-3}
 
 worker: $(INSTALLED) ## Run a Celery worker
 	$(VENV)/bin/celery -A crm worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}

@@ -47,6 +47,8 @@ def env_for(size: int, *, debug: bool) -> dict[str, str]:
             "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            # The test client speaks plain http: no https redirect.
+            "SECURE_SSL_REDIRECT": "0",
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -107,6 +109,7 @@ def measure(size: int, requests: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from crm.accounts.testing import mark_second_factor_done
     from journeys.models import Journey
     from journeys.selectors import journeys_visible_to
 
@@ -136,6 +139,7 @@ def measure(size: int, requests: int) -> None:
         owned = visible.filter(coordinator=user).count()
         client = Client()
         client.force_login(user)
+        mark_second_factor_done(client, user)  # managers sign in with a second factor
         pages = {
             "my day": lambda _n: "/",
             "board": lambda _n: "/board/",

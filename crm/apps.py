@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = "People"
+
+    def ready(self) -> None:
+        # Connects the sign-in receiver that marks a session as owing its second factor.
+        from crm.accounts import twofactor  # noqa: F401

@@ -15,6 +15,7 @@ NAV = [
     ("dashboard:inbox", "Inbox", False),
     ("dashboard:search", "Search", False),
     ("reports:index", "Reports", True),
+    ("accounts:security", "Security", False),
     ("admin:index", "Admin", False),
 ]
 

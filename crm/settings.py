@@ -10,10 +10,12 @@ generated SECRET_KEY) fills in what the environment does not set; the environmen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from crm.env import (
     broker_from_url,
@@ -58,6 +60,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "anymail",
     "django_htmx",
+    # Sign-in hardening: lockout after repeated failures, and the second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "journeys",
     "followups",
@@ -66,14 +73,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crm.dashboard.access.timezone_middleware",
+    # Before any view: a session that still owes its second factor reaches only the
+    # sign-in pages; pages for signed-in staff and patients' token pages are never cached.
+    "crm.accounts.middleware.second_factor_middleware",
+    "crm.accounts.middleware.no_store_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -108,15 +124,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (the embedded default) builds it without them, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# --- Sign-in and sessions (README, "Security and privacy") --------------------------------
+# 12+ characters, not on the common-passwords list, not like the username or email, not all
+# digits. Length is what stops the "Clinic2026" kind (a word and a year): the common list
+# holds whole passwords, not patterns.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes watches every authenticate() call (the sign-in page and the admin's): after
+# LOGIN_FAILURE_LIMIT failures for one username, or from one address, sign-in is refused for
+# LOGIN_LOCKOUT_MINUTES (0 = until a manager unlocks it on the Security page).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+_lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=0)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "crm/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "crm.accounts.lockout.client_ip"
+# Two-factor sign-in (TOTP apps, plus one-time recovery codes): always for managers and
+# superusers, for coordinators when they enrol, for everyone with REQUIRE_2FA_FOR_ALL=1.
+REQUIRE_2FA_FOR_ALL = env_bool("REQUIRE_2FA_FOR_ALL", False)
+OTP_TOTP_ISSUER = env_str("COMPANY_NAME", "Clinic Care")
+# A session ends after SESSION_IDLE_MINUTES without a request (each request renews it), and
+# whenever the password changes (Django's session auth hash).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:my_day"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
@@ -145,7 +191,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Any Django backend works: console (default), Django's file backend (EMAIL_FILE_PATH is where
 # an operator reads mail locally), SMTP, or an anymail ESP backend with its ANYMAIL_* settings.
 # Django 6.1's MAILERS replaces the EMAIL_* settings; the environment keeps the familiar names.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend prints whole emails (health details included) into the log: it is the
+# default only with DEBUG on (`make run`); with DEBUG off the backend must be named.
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else ""
+)
+if not EMAIL_BACKEND_PATH:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is required when DEBUG is off (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend or anymail.backends.<esp>.EmailBackend)."
+    )
 _mailer_options: dict[str, object] = {}
 if EMAIL_BACKEND_PATH == "django.core.mail.backends.filebased.EmailBackend":
     _mailer_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
@@ -206,20 +261,64 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_string": {"()": "crm.logfilters.StripQueryString"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # runserver's request lines (`make run`), without query strings: searches stay out.
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["no_query_string"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
-# --- Production hardening --------------------------------------------------------------
+# --- Production hardening (README, "Deployment checklist") ------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+SECURE_REFERRER_POLICY = "same-origin"
+# Self only, nothing inline: the templates load every script and style from static/. HTML
+# email is shown in sandboxed srcdoc frames, which inherit this policy (no remote images).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# X-Forwarded-Proto is trusted only when a proxy that sets it (and strips the client's) is
+# really in front: otherwise any client could claim https.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# /healthz answers with a 301 to https like any page would; the load balancer probes plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# /healthz tells anyone up or down; the per-part details need this token
+# (Authorization: Bearer <token>) or a signed-in manager. Empty: managers only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -290,7 +389,9 @@ INQUIRY_AUTO_CREATE = env_bool("INQUIRY_AUTO_CREATE", True)
 # The procedure an emailed inquiry is filed under (a journey needs one); 0 = the first
 # procedure (lowest id). With no procedure at all the email goes to the triage inbox.
 INQUIRY_DEFAULT_PROCEDURE_ID = env_int("INQUIRY_DEFAULT_PROCEDURE_ID", 0, minimum=0)
-# Only this ESP's inbound webhook (/anymail/<esp>/inbound/) is accepted; empty = any.
+# The ESP whose inbound webhook (/anymail/<esp>/inbound/) is mounted; with an anymail
+# EMAIL_BACKEND its tracking webhook is mounted too (followups/webhooks.py). Empty and no
+# anymail backend: no webhook at all.
 INBOUND_ESP = env_str("INBOUND_ESP", "").lower()
 _INBOUND_ESPS = {
     "amazon_ses",

@@ -76,12 +76,12 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             return "Save the template to see a preview."
         shown = emails.preview(subject=obj.subject, text=obj.text, html=obj.html)
         # The HTML runs in a sandboxed iframe (no scripts, no same-origin): a template can
-        # never run code in the admin.
+        # never run code in the admin. No style attributes: the CSP refuses inline styles
+        # (static/css/admin.css has these classes); the frame inherits that policy too.
         return format_html(
             "<p><strong>Subject:</strong> {}</p>"
-            "<pre style='white-space:pre-wrap;max-width:70em'>{}</pre>"
-            "<iframe sandbox srcdoc='{}' style='width:100%;max-width:760px;height:520px;"
-            "border:1px solid #ccc;background:#fff'></iframe>",
+            "<pre class='crm-preview-text'>{}</pre>"
+            "<iframe sandbox srcdoc='{}' class='crm-preview-frame' height='520'></iframe>",
             shown.subject,
             shown.text,
             shown.html,
@@ -375,15 +375,13 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="Text")
     def conversation(self, obj: Message) -> str:
         if obj.direction != Direction.IN:
-            return format_html(
-                "<pre style='white-space:pre-wrap;max-width:70em'>{}</pre>", obj.text
-            )
+            return format_html("<pre class='crm-preview-text'>{}</pre>", obj.text)
         reply = obj.text_reply or "(no text)"
-        parts = [format_html("<pre style='white-space:pre-wrap;max-width:70em'>{}</pre>", reply)]
+        parts = [format_html("<pre class='crm-preview-text'>{}</pre>", reply)]
         if obj.signature:
             parts.append(
                 format_html(
-                    "<details><summary>Signature</summary><pre style='white-space:pre-wrap'>"
+                    "<details><summary>Signature</summary><pre class='crm-preview-text'>"
                     "{}</pre></details>",
                     obj.signature,
                 )
@@ -392,7 +390,7 @@ class MessageAdmin(admin.ModelAdmin):
             parts.append(
                 format_html(
                     "<details><summary>Quoted history</summary>"
-                    "<pre style='white-space:pre-wrap;color:#666'>{}</pre></details>",
+                    "<pre class='crm-preview-text crm-muted'>{}</pre></details>",
                     obj.text_quoted,
                 )
             )
@@ -430,8 +428,7 @@ class MessageAdmin(admin.ModelAdmin):
         # Sanitised when stored, and still shown in a sandboxed frame (no scripts, no
         # same-origin access, no forms).
         return format_html(
-            "<iframe sandbox srcdoc='{}' style='width:100%;max-width:760px;height:420px;"
-            "border:1px solid #ccc;background:#fff'></iframe>",
+            "<iframe sandbox srcdoc='{}' class='crm-preview-frame' height='420'></iframe>",
             obj.html,
         )
 

@@ -10,9 +10,11 @@ from django.core.checks import Error, Tags, register
 
 @register(Tags.security)
 def webhook_secret_required(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """anymail's webhook URLs (/anymail/<esp>/inbound/ and /tracking/) are always mounted.
-    Without a secret anyone could post mail onto a journey or fake a bounce, so outside
-    DEBUG the secret is required (runserver, migrate and collectstatic stop on this)."""
+    """The configured ESP's webhook URLs (/anymail/<esp>/inbound/ and /tracking/) are
+    mounted. Without a secret anyone could post mail onto a journey or fake a bounce, so
+    outside DEBUG the secret is required: runserver, migrate and collectstatic stop on this,
+    the WSGI/ASGI entry points refuse to start (crm/startup.py), and followups/webhooks.py
+    refuses every post at run time."""
     if settings.DEBUG or settings.ANYMAIL.get("WEBHOOK_SECRET"):
         return []
     return [

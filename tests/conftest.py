@@ -43,6 +43,24 @@ def make_patient(**overrides: object) -> Patient:
     return Patient.objects.create(**fields)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` stands for a finished sign-in, which for managers and
+    superusers includes the second factor. Tests of signing in itself post to the real forms
+    (tests/crm/accounts/) and never rely on this."""
+    from django.test import Client
+
+    from crm.accounts.testing import mark_second_factor_done
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        mark_second_factor_done(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def coordinator(db: None) -> User:
     return make_user("carmen", COORDINATOR)

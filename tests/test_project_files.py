@@ -108,3 +108,50 @@ def test_relative_links_in_the_docs_resolve():
             if not (page.parent / path).exists():
                 broken.append(f"{page.relative_to(ROOT)}: {target}")
     assert broken == []
+
+
+SECRET_VARIABLES = {"SECRET_KEY", "POSTGRES_PASSWORD", "ANYMAIL_WEBHOOK_SECRET"}
+
+
+def compose_environments() -> list[tuple[str, dict[str, str]]]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return [
+        (name, {k: str(v) for k, v in (service.get("environment") or {}).items()})
+        for name, service in compose["services"].items()
+    ]
+
+
+def test_compose_holds_no_literal_secrets():
+    """Secrets come from the git-ignored .env (or the shell), and compose refuses to start
+    without them (`${VAR:?message}`): no default that would run in production by accident."""
+    checked = set()
+    for service, environment in compose_environments():
+        for name, value in environment.items():
+            if name in SECRET_VARIABLES:
+                assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", value), f"{service}: {name}"
+                checked.add(name)
+            # A URL's password comes from a variable too.
+            for password in re.findall(r"://[^:/@]+:([^@]+)@", value):
+                assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", password), f"{service}: {name}"
+    assert checked == SECRET_VARIABLES
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_the_production_image_installs_no_dev_dependencies():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installs = [line for line in dockerfile.splitlines() if "pip install" in line]
+    assert installs, "the Dockerfile installs the dependencies"
+    assert not any("[dev]" in line for line in installs)
+
+
+def test_gunicorn_logs_no_query_strings_or_referers():
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    log_format = config["access_log_format"]
+    # %(r)s is the request line with its query; %(q)s the query; %(f)s the Referer (which
+    # carries the previous page's query); %(U)s is the path alone.
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "%({"):
+        assert atom not in log_format
+    assert "%(U)s" in log_format
+    assert "--config gunicorn.conf.py" in (ROOT / "Makefile").read_text()

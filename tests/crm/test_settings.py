@@ -62,7 +62,15 @@ def test_secret_key_required_when_debug_is_off(tmp_path):
     result = start(tmp_path, DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY is required when DEBUG is off" in result.stderr
-    assert start(tmp_path, DEBUG="0", SECRET_KEY="x" * 50).returncode == 0
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    assert start(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, EMAIL_BACKEND=smtp).returncode == 0
+
+
+def test_the_console_mail_backend_is_never_a_silent_default_in_production(tmp_path):
+    # The console backend logs whole emails; with DEBUG off it must be chosen, not defaulted.
+    result = start(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "EMAIL_BACKEND is required when DEBUG is off" in result.stderr
 
 
 def test_embedded_defaults_need_no_servers(tmp_path):

@@ -45,6 +45,8 @@ def postmark(client: Client, payload: dict[str, Any]) -> int:
 @pytest.fixture
 def webhook_secret(settings: Any) -> None:
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+    # Mail goes out through Postmark, so its tracking webhook is the one mounted.
+    settings.EMAIL_BACKEND_PATH = "anymail.backends.postmark.EmailBackend"
 
 
 def test_delivery_and_open_move_the_status_forward(journey: Journey) -> None:

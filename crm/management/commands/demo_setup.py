@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
@@ -37,6 +39,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         refuse_without_debug(options["force"])
         password = env_str("DEMO_PASSWORD", demo.DEFAULT_PASSWORD)
+        try:
+            # The same rules as any staff password (12+ characters, not common).
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError(f"DEMO_PASSWORD is refused: {' '.join(exc.messages)}") from None
         with transaction.atomic():
             logins = demo.ensure_demo_staff(password)
 

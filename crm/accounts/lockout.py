@@ -1,0 +1,58 @@
+"""Repeated failed sign-ins (django-axes): who is locked out, and a manager's unlock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address lockouts count against. Behind a proxy (BEHIND_PROXY=1) REMOTE_ADDR is the
+    proxy's, shared by everyone, so the last X-Forwarded-For entry is used: the address our
+    own proxy saw (entries to its left are whatever the client chose to send)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@dataclass(frozen=True)
+class Lockout:
+    kind: str  # "username" or "address"
+    value: str
+    failures: int
+
+
+def lockouts_active() -> list[Lockout]:
+    """Usernames and addresses at or over the failure limit (expired attempts are already
+    gone: axes deletes them after the cool-off when it next looks)."""
+    limit = settings.AXES_FAILURE_LIMIT
+    found: list[Lockout] = []
+    for field, kind in (("username", "username"), ("ip_address", "address")):
+        rows = (
+            AccessAttempt.objects.exclude(**{f"{field}__isnull": True})
+            .values(field)
+            .annotate(failures=Sum("failures_since_start"))
+            .filter(failures__gte=limit)
+            .order_by(field)
+        )
+        found.extend(Lockout(kind=kind, value=row[field], failures=row["failures"]) for row in rows)
+    return found
+
+
+def lockout_clear(*, kind: str, value: str) -> int:
+    """A manager's unlock: forget the failed attempts of one username or one address.
+    Returns how many attempt rows were removed."""
+    if kind not in {"username", "address"} or not value:
+        raise ValueError(f"Unknown lockout {kind!r}.")
+    field = "username" if kind == "username" else "ip_address"
+    with transaction.atomic():
+        count, _ = AccessAttempt.objects.filter(**{field: value}).delete()
+    return count
