@@ -5,6 +5,8 @@ from django.contrib import admin
 
 from crm.models import Clinic, Interaction, Patient, Procedure
 from crm.services import normalize_email
+from journeys.admin import VisibleAdmin
+from journeys.selectors import patients_visible_to
 from journeys.services import interaction_log
 
 
@@ -30,7 +32,7 @@ class PatientForm(forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(VisibleAdmin):
     form = PatientForm
     list_display = ["full_name", "email", "phone", "country", "preferred_language", "source"]
     list_filter = ["source", "preferred_language", "country"]
@@ -39,6 +41,10 @@ class PatientAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over every patient on each page is wasted work
+
+    def get_queryset(self, request):
+        # Patients reach journeys the other way round: the rule's own patient selector.
+        return admin.ModelAdmin.get_queryset(self, request) & patients_visible_to(request.user)
 
 
 class ProcedureInline(admin.TabularInline):
@@ -63,7 +69,9 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(VisibleAdmin):
+    journey_path = "journey"
+
     list_display = ["occurred_at", "kind", "direction", "journey", "by", "minutes_spent"]
     list_filter = ["kind", "direction"]
     search_fields = ["journey__patient__full_name", "journey__patient__email", "summary"]

@@ -15,7 +15,10 @@ NAV = [
     ("dashboard:inbox", "Inbox", False),
     ("dashboard:search", "Search", False),
     ("reports:index", "Reports", True),
-    ("admin:index", "Admin", False),
+    ("privacy:audit", "Audit", True),
+    ("dashboard:preferences", "Settings", False),
+    # The admin is for managers only (crm/admin_site.py).
+    ("admin:index", "Admin", True),
 ]
 
 

@@ -27,7 +27,6 @@ from followups.inbound.triage import (
 )
 from followups.models import (
     WEEKDAY_NAMES,
-    Attachment,
     CadenceRule,
     Direction,
     Message,
@@ -42,6 +41,11 @@ from followups.models import (
     mask_to_weekdays,
     weekdays_to_mask,
 )
+from followups.selectors import (
+    attachments_visible_to,
+    raw_emails_visible_to,
+    triage_visible_to,
+)
 from followups.services import (
     FollowupError,
     message_send_one_off,
@@ -49,7 +53,8 @@ from followups.services import (
     messages_send_now,
     template_save,
 )
-from journeys.models import Journey
+from journeys.admin import VisibleAdmin
+from journeys.selectors import journeys_visible_to
 
 
 @admin.register(MessageTemplate)
@@ -187,7 +192,8 @@ class CadenceRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduledMessage)
-class ScheduledMessageAdmin(admin.ModelAdmin):
+class ScheduledMessageAdmin(VisibleAdmin):
+    journey_path = "journey"
     list_display = [
         "id",
         "journey",
@@ -266,7 +272,8 @@ def _download(file_field: Any, filename: str) -> FileResponse:
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VisibleAdmin):
+    journey_path = "journey"
     list_display = [
         "sent_at",
         "journey",
@@ -452,7 +459,7 @@ class MessageAdmin(admin.ModelAdmin):
     def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_message"):
             raise PermissionDenied
-        attachment = get_object_or_404(Attachment, pk=pk)
+        attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
         return _download(attachment.file, attachment.filename)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -480,7 +487,7 @@ class MessageAdmin(admin.ModelAdmin):
         form = OneOffForm(request.POST or None, initial={"journey": request.GET.get("journey")})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if not Journey.objects.filter(pk=data["journey"]).exists():
+            if not journeys_visible_to(request.user).filter(pk=data["journey"]).exists():
                 form.add_error("journey", "No such journey.")
             else:
                 try:
@@ -522,6 +529,9 @@ class RawEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     readonly_fields = [*(f.name for f in RawEmail._meta.fields), "download"]
     actions = ["process_again"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RawEmail]:
+        return super().get_queryset(request) & raw_emails_visible_to(request.user)
 
     def has_process_permission(self, request: HttpRequest) -> bool:
         from crm.roles import is_manager
@@ -569,7 +579,7 @@ class RawEmailAdmin(admin.ModelAdmin):
     def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_rawemail"):
             raise PermissionDenied
-        raw = get_object_or_404(RawEmail, pk=pk)
+        raw = get_object_or_404(self.get_queryset(request), pk=pk)
         return _download(raw.file, f"raw-email-{raw.pk}.eml")
 
 
@@ -648,7 +658,7 @@ class TriageItemAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TriageItem]:
-        return super().get_queryset(request)
+        return super().get_queryset(request) & triage_visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -687,11 +697,12 @@ class TriageItemAdmin(admin.ModelAdmin):
     def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("followups.change_triageitem"):
             raise PermissionDenied
-        item = get_object_or_404(TriageItem, pk=pk)
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
         initial = {}
         if item.sender_patient_id:
             latest = (
-                Journey.objects.filter(patient_id=item.sender_patient_id)
+                journeys_visible_to(request.user)
+                .filter(patient_id=item.sender_patient_id)
                 .order_by("-inquiry_received_at")
                 .values_list("pk", flat=True)
                 .first()

@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from crm.models import Interaction
 from journeys.models import Journey, JourneyEvent, LostReason
-from journeys.selectors import journey_has_active
+from journeys.selectors import (
+    journey_has_active,
+    journeys_visible_to,
+    patients_visible_to,
+    visible_through,
+)
 from journeys.services import (
     TARGETS,
     JourneyError,
@@ -19,6 +24,31 @@ from journeys.services import (
     journey_create,
     journey_move,
 )
+
+
+class VisibleAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every queryset (changelist, change, delete, history, actions,
+    custom views through get_queryset) starts from the access rule, and whose journey and
+    patient pickers offer only what the user may see.
+
+    The admin is for managers (crm.admin_site), who see everything by today's rule; coding
+    it through the rule keeps the admin right if a manager's scope ever narrows."""
+
+    # How this model reaches Journey: "" for Journey itself, "journey" for its rows.
+    journey_path = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        rule = visible_through(request.user, self.journey_path)
+        return queryset.none() if rule is None else queryset.filter(rule)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        model = db_field.remote_field.model
+        if model is Journey:
+            kwargs["queryset"] = journeys_visible_to(request.user)
+        elif model._meta.label == "crm.Patient":
+            kwargs["queryset"] = patients_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class JourneyEventInline(admin.TabularInline):
@@ -105,7 +135,7 @@ class MoveActionForm(helpers.ActionForm, MoveFields):
 
 
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(VisibleAdmin):
     list_display = [
         "id",
         "patient",
@@ -250,7 +280,9 @@ class JourneyAdmin(admin.ModelAdmin):
 
 
 @admin.register(JourneyEvent)
-class JourneyEventAdmin(admin.ModelAdmin):
+class JourneyEventAdmin(VisibleAdmin):
+    journey_path = "journey"
+
     list_display = ["created_at", "journey", "kind", "from_stage", "to_stage", "outcome", "actor"]
     list_filter = ["kind", "to_stage", "outcome"]
     search_fields = ["journey__patient__full_name", "journey__patient__email"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -40,12 +40,37 @@ def journeys_visible_to(user: Actor) -> QuerySet[Journey]:
     return Journey.objects.filter(functools.reduce(operator.or_, parts))
 
 
+def _prefixed(q: Q, prefix: str) -> Q:
+    """`q` (on Journey's fields) rewritten for a model that reaches Journey by `prefix`."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child
+            children.append((f"{prefix}__{lookup}" if prefix else lookup, value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def visible_through(user: Actor, path: str = "") -> Q | None:
+    """The access rule as a filter on a model that reaches Journey by `path` ("journey"
+    for a message or an interaction), or None when the user may see nothing. Managers get
+    an empty Q (no filter, no subquery), so the admin's lists cost them nothing extra."""
+    parts = journey_visibility(user)
+    if not parts:
+        return None
+    return functools.reduce(operator.or_, (_prefixed(part, path) for part in parts))
+
+
 def patients_visible_to(user: Actor) -> QuerySet[Patient]:
-    """Patients with at least one journey the user may see (see journeys_visible_to)."""
+    """Patients with at least one journey the user may see (see journeys_visible_to).
+    Anyone whose rule is "every journey" (managers today) sees every patient, including
+    those without a journey yet."""
     patients = Patient.objects.all()
-    if user is None or not has_dashboard_role(user):
+    parts = journey_visibility(user)
+    if not parts:
         return patients.none()
-    if is_manager(user):
+    if parts == [Q()]:
         return patients
     return patients.filter(Exists(journeys_visible_to(user).filter(patient_id=OuterRef("pk"))))
 

@@ -37,11 +37,12 @@ from crm.services import normalize_email, patient_create
 from crm.templatetags.dashboard import count_label
 from followups.inbound.triage import (
     TriageError,
+    notification_preference_set,
     triage_attach,
     triage_create_inquiry,
     triage_dismiss,
 )
-from followups.models import ScheduledMessage, Status
+from followups.models import NotificationPreference, ScheduledMessage, Status
 from followups.services import (
     FollowupError,
     message_send_one_off,
@@ -613,3 +614,21 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.patient_search(request.user, query) if query else None
     return render(request, "dashboard/search.html", {"q": query, "results": results})
+
+
+# --- Own settings -----------------------------------------------------------------------
+
+
+@staff_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Each person's own notification choice (coordinators have no admin to set it in)."""
+    if request.method == "POST":
+        notification_preference_set(
+            user_id=request.user.pk, notify_on_reply=request.POST.get("notify_on_reply") == "on"
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("dashboard:preferences")
+    notify = NotificationPreference.objects.filter(
+        user_id=request.user.pk, notify_on_reply=True
+    ).exists()
+    return render(request, "dashboard/preferences.html", {"notify_on_reply": notify})
