@@ -7,10 +7,11 @@ import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from crm.models import Patient
-from crm.roles import Actor, has_dashboard_role, is_manager
+from crm.roles import MANAGER, Actor, has_dashboard_role, is_manager
 from journeys.models import TRANSITION_KINDS, Journey, JourneyEvent, Outcome
 
 if TYPE_CHECKING:
@@ -73,6 +74,47 @@ def patients_visible_to(user: Actor) -> QuerySet[Patient]:
     if parts == [Q()]:
         return patients
     return patients.filter(Exists(journeys_visible_to(user).filter(patient_id=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a new inquiry on an existing patient goes (inquiry_routing)."""
+
+    routed: bool  # True: not to the person filing it, who may not see this patient
+    coordinator_id: int | None = None
+
+
+def inquiry_routing(*, patient_id: int, actor: Actor) -> Routing:
+    """A new inquiry for an existing patient that `actor` may not see goes to the patient's
+    coordinator (of their newest journey that has one), or, if none, to a manager: never
+    to the person filing it, who must not learn that the patient exists. System work
+    (actor None) routes only when an unassigned journey would show the patient to every
+    coordinator while today only their own coordinator sees them.
+
+    A patient without any journey is nobody's yet: filing on them is not a takeover."""
+    journeys = Journey.objects.filter(patient_id=patient_id)
+    if not journeys.exists():
+        return Routing(routed=False)
+    if actor is not None:
+        if patients_visible_to(actor).filter(pk=patient_id).exists():
+            return Routing(routed=False)
+    elif journeys.filter(coordinator__isnull=True).exists():
+        return Routing(routed=False)
+    active_first = Case(When(outcome=Outcome.ACTIVE, then=Value(0)), default=Value(1))
+    owner = (
+        journeys.filter(coordinator__isnull=False, coordinator__is_active=True)
+        .order_by(active_first, "-inquiry_received_at", "-pk")
+        .values_list("coordinator_id", flat=True)
+        .first()
+    )
+    if owner is None:
+        owner = (
+            User.objects.filter(is_active=True, groups__name=MANAGER)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return Routing(routed=True, coordinator_id=owner)
 
 
 def journey_has_active(*, patient: Patient, procedure: Procedure) -> bool:

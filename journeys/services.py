@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
@@ -29,11 +30,9 @@ from journeys.models import (
     Stage,
     furthest_stage_of,
 )
-from journeys.selectors import journey_has_active
+from journeys.selectors import inquiry_routing, journey_has_active
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from crm.models import Patient, Procedure
 
 # Targets a move may name besides the five stages.
@@ -308,6 +307,61 @@ def journey_create(
                 created_at=received,
             )
         hooks.fire(hooks.JOURNEY_CREATED, journey=journey, event=event)
+    return journey
+
+
+def inquiry_open(
+    *,
+    patient: Patient,
+    procedure: Procedure,
+    actor: Actor,
+    coordinator: User | None = None,
+    inquiry_received_at: dt.datetime | None = None,
+    note: str = "",
+) -> Journey:
+    """Open a new inquiry, unless that would hand `actor` a patient they may not see.
+
+    The dashboard's new-inquiry form and the inbox's "create inquiry" (and inbound mail
+    from a known sender) come here. When the patient already belongs to another
+    coordinator (journeys.selectors.inquiry_routing), the journey goes to that coordinator
+    (or a manager), who is told by a note on its timeline; if the patient already has an
+    active journey for the procedure, the note goes on that one instead. Either way the
+    returned journey is one the actor may not see: callers show a neutral confirmation
+    and never its details (a JourneyError naming the patient would give them away)."""
+    routing = inquiry_routing(patient_id=patient.pk, actor=actor)
+    if not routing.routed:
+        return journey_create(
+            patient=patient,
+            procedure=procedure,
+            actor=actor,
+            coordinator=coordinator,
+            inquiry_received_at=inquiry_received_at,
+            note=note,
+        )
+    filed_by = person(actor)
+    who = filed_by.get_username() if filed_by is not None else "an automatic process"
+    routed_to = User.objects.filter(pk=routing.coordinator_id).first()
+    with transaction.atomic():
+        try:
+            journey = journey_create(
+                patient=patient,
+                procedure=procedure,
+                actor=actor,
+                coordinator=routed_to,
+                inquiry_received_at=inquiry_received_at,
+                note=note,
+            )
+            text = (
+                f"New inquiry filed by {who}, who is not this patient's coordinator: it was "
+                "routed here and they were told only that it was filed."
+            )
+        except JourneyError:
+            journey = Journey.objects.get(patient=patient, procedure=procedure, outcome="active")
+            text = (
+                f"Another inquiry for {procedure.name} was filed by {who}, who is not this "
+                "patient's coordinator" + (f": “{note.strip()}”" if note.strip() else ".")
+            )
+        journey_add_note(journey_id=journey.pk, text=text, actor=actor)
     return journey
 
 

@@ -56,9 +56,9 @@ from journeys.services import (
     POSTPONED,
     JourneyError,
     allowed_moves,
+    inquiry_open,
     interaction_log,
     journey_assign,
-    journey_create,
     journey_move,
     journey_plan_dates,
 )
@@ -475,6 +475,11 @@ def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
     return _back(journey, "checkins")
 
 
+# What someone filing an inquiry on a patient they may not see is told: the same words
+# whatever happened (a new journey, a note on an existing one), so it reveals nothing.
+ROUTED_NOTICE = "Inquiry filed; the patient's coordinator will follow up."
+
+
 @staff_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     """A new inquiry: registers the patient (or finds them by email) and opens a journey."""
@@ -494,7 +499,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     patient, reused = _patient_for_inquiry(data)
-                    journey = journey_create(
+                    journey = inquiry_open(
                         patient=patient,
                         procedure=data["procedure"],
                         actor=request.user,
@@ -507,6 +512,11 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             except JourneyError as exc:
                 form.add_error(None, str(exc))
             else:
+                if not journeys_visible_to(request.user).filter(pk=journey.pk).exists():
+                    # Another coordinator's patient: routed to them. Say nothing that
+                    # tells this person the patient exists.
+                    messages.success(request, ROUTED_NOTICE)
+                    return redirect("dashboard:inquiry_new")
                 if reused:
                     messages.info(
                         request,
@@ -596,6 +606,9 @@ def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
                 actor=request.user,
                 full_name=request.POST.get("full_name", "").strip(),
             )
+            if not journeys_visible_to(request.user).filter(pk=journey.pk).exists():
+                messages.success(request, ROUTED_NOTICE)
+                return redirect("dashboard:inbox")
             messages.success(request, "New inquiry created from the email.")
             return redirect("dashboard:journey", journey_id=journey.pk)
         if action == "dismiss":

@@ -56,7 +56,7 @@ from followups.models import (
 from followups.services import FollowupError, messages_cancel_on_reply, patient_mark_undeliverable
 from followups.tasks import notify_reply
 from journeys.models import Journey
-from journeys.services import JourneyError, journey_create, journey_mark_waiting
+from journeys.services import JourneyError, inquiry_open, journey_mark_waiting
 
 if TYPE_CHECKING:
     from crm.roles import Actor
@@ -581,7 +581,9 @@ def open_inquiry(
     patient = _patient_for(parsed, full_name=full_name)
     subject = parsed.subject or "(no subject)"
     try:
-        journey = journey_create(
+        # inquiry_open, not journey_create: a known sender who is another coordinator's
+        # patient goes to that coordinator, never to whoever triages (issue 11).
+        journey = inquiry_open(
             patient=patient,
             procedure=procedure,
             actor=actor,

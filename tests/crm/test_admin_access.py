@@ -46,7 +46,10 @@ def theirs(other_coordinator: User, procedure: Any, settings: Any, tmp_path: Any
         inquiry_received_at=timezone.now() - dt.timedelta(hours=3),
     )
     interaction = interaction_log(
-        journey_id=journey.pk, kind="call", summary="Talked about the HIV test", by=other_coordinator
+        journey_id=journey.pk,
+        kind="call",
+        summary="Talked about the HIV test",
+        by=other_coordinator,
     )
     raw = RawEmail.objects.create(
         file=ContentFile(b"From: zeynep@example.tr\r\n\r\nresult", name="r.eml"),
@@ -115,7 +118,11 @@ def _admin_urls(objects: dict[str, Any]) -> list[str]:
         urls += [base, f"{base}add/"]
         obj = by_model.get(model)
         if obj is not None:
-            urls += [f"{base}{obj.pk}/change/", f"{base}{obj.pk}/delete/", f"{base}{obj.pk}/history/"]
+            urls += [
+                f"{base}{obj.pk}/change/",
+                f"{base}{obj.pk}/delete/",
+                f"{base}{obj.pk}/history/",
+            ]
     urls += [
         "/admin/followups/message/send/",
         f"/admin/followups/message/send/?journey={objects['journey'].pk}",
