@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from crm.models import Clinic, Interaction, Patient, Procedure
-from crm.services import normalize_email
+from crm.services import PATIENT_EDITABLE, normalize_email, patient_create, patient_update
 from journeys.admin import VisibleAdmin
 from journeys.selectors import patients_visible_to
-from journeys.services import interaction_log
+from journeys.services import interaction_log, interaction_update
 
 
 class PatientForm(forms.ModelForm):
@@ -46,6 +46,20 @@ class PatientAdmin(VisibleAdmin):
         # Patients reach journeys the other way round: the rule's own patient selector.
         return admin.ModelAdmin.get_queryset(self, request) & patients_visible_to(request.user)
 
+    def patient_path(self) -> str:
+        return "pk"
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, so the change and its audit entry commit together.
+        data = {name: form.cleaned_data[name] for name in PATIENT_EDITABLE}
+        if change:
+            changed = {name: data[name] for name in form.changed_data if name in data}
+            patient_update(patient_id=obj.pk, actor=request.user, **changed)
+            return
+        timezone_name = data.pop("timezone")
+        created = patient_create(actor=request.user, timezone_name=timezone_name, **data)
+        obj.pk = created.pk
+
 
 class ProcedureInline(admin.TabularInline):
     model = Procedure
@@ -82,7 +96,8 @@ class InteractionAdmin(VisibleAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            interaction_update(interaction_id=obj.pk, actor=request.user, **changed)
             return
         logged = interaction_log(
             journey_id=obj.journey_id,

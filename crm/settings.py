@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "anymail",
     "django_htmx",
+    "audit",
     "crm",
     "journeys",
     "followups",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Caller's address and request id for the audit trail (audit/context.py).
+    "audit.context.audit_context_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crm.dashboard.access.timezone_middleware",

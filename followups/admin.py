@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from audit.models import Action
+from audit.services import audit_record
 from followups import emails
 from followups.inbound.store import TriageError, inbound_process
 from followups.inbound.triage import (
@@ -43,6 +45,7 @@ from followups.models import (
 )
 from followups.selectors import (
     attachments_visible_to,
+    raw_email_patient_id,
     raw_emails_visible_to,
     triage_visible_to,
 )
@@ -459,8 +462,18 @@ class MessageAdmin(VisibleAdmin):
     def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_message"):
             raise PermissionDenied
-        attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
-        return _download(attachment.file, attachment.filename)
+        attachment = get_object_or_404(
+            attachments_visible_to(request.user).select_related("message__journey"), pk=pk
+        )
+        response = _download(attachment.file, attachment.filename)
+        audit_record(
+            actor=request.user,
+            action=Action.DOWNLOAD,
+            obj=attachment,
+            patient_id=attachment.message.journey.patient_id,
+            note=f"attachment of message #{attachment.message_id}",
+        )
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -580,7 +593,15 @@ class RawEmailAdmin(admin.ModelAdmin):
         if not request.user.has_perm("followups.view_rawemail"):
             raise PermissionDenied
         raw = get_object_or_404(self.get_queryset(request), pk=pk)
-        return _download(raw.file, f"raw-email-{raw.pk}.eml")
+        response = _download(raw.file, f"raw-email-{raw.pk}.eml")
+        audit_record(
+            actor=request.user,
+            action=Action.DOWNLOAD,
+            obj=raw,
+            patient_id=raw_email_patient_id(raw_email_id=raw.pk),
+            note="raw email",
+        )
+        return response
 
 
 class TriageResolveForm(forms.Form):

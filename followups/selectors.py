@@ -169,3 +169,20 @@ def raw_emails_visible_to(user: User | AnonymousUser | None) -> QuerySet[RawEmai
         TriageItem.objects.filter(raw_email=OuterRef("pk"))
     )
     return RawEmail.objects.filter(on_journey | in_triage | ~tied)
+
+
+def raw_email_patient_id(*, raw_email_id: int) -> int | None:
+    """The patient a raw email is about (for the audit trail): the journey it was stored
+    on, else the known sender of its triage item; None for mail tied to nobody."""
+    on_journey = (
+        Message.objects.filter(raw_email_id=raw_email_id)
+        .values_list("journey__patient_id", flat=True)
+        .first()
+    )
+    if on_journey is not None:
+        return on_journey
+    return (
+        TriageItem.objects.filter(raw_email_id=raw_email_id, sender_patient__isnull=False)
+        .values_list("sender_patient_id", flat=True)
+        .first()
+    )

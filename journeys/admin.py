@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from audit.models import Action
+from audit.services import audit_record
 from crm.models import Interaction
 from journeys.models import Journey, JourneyEvent, LostReason
 from journeys.selectors import (
@@ -23,6 +25,7 @@ from journeys.services import (
     journey_assign,
     journey_create,
     journey_move,
+    journey_update,
 )
 
 
@@ -36,6 +39,36 @@ class VisibleAdmin(admin.ModelAdmin):
 
     # How this model reaches Journey: "" for Journey itself, "journey" for its rows.
     journey_path = ""
+
+    def patient_path(self) -> str:
+        """The lookup from this model to its patient's id (for the audit trail)."""
+        return f"{self.journey_path}__patient_id" if self.journey_path else "patient_id"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # Reading a patient's data in the admin is audited like the patient page.
+            patient_id = (
+                self.get_queryset(request)
+                .filter(pk=object_id)
+                .values_list(self.patient_path(), flat=True)
+                .first()
+            )
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                object_type=self.model._meta.label_lower,
+                object_id=object_id,
+                patient_id=patient_id,
+                note="admin",
+            )
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -237,10 +270,10 @@ class JourneyAdmin(VisibleAdmin):
             return
         if "coordinator" in form.changed_data:
             journey_assign(journey_id=obj.pk, coordinator=obj.coordinator, actor=request.user)
-        # Remaining editable fields are plain data (planned dates, estimate).
-        plain = [f for f in form.changed_data if f != "coordinator"]
+        # Remaining editable fields are plain data (planned dates, estimate), audited.
+        plain = {f: form.cleaned_data[f] for f in form.changed_data if f != "coordinator"}
         if plain:
-            obj.save(update_fields=[*plain, "updated_at"])
+            journey_update(journey_id=obj.pk, actor=request.user, **plain)
 
     @admin.action(description="Move selected journeys (choose the target beside the action)")
     def move_selected(self, request: HttpRequest, queryset: QuerySet[Journey]) -> None:
