@@ -68,7 +68,7 @@ def audit_record(
         raise ValueError(f"Unknown audit action {action!r}.")
     if obj is not None:
         object_type, object_id = obj._meta.label_lower, obj.pk
-    user = actor if isinstance(actor, AbstractBaseUser) and actor.pk else None
+    user: Any = actor if isinstance(actor, AbstractBaseUser) and actor.pk else None
     origin = context.current()
     return AuditEntry.objects.create(
         at=at or timezone.now(),

@@ -48,7 +48,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             children.append(_prefixed(child, prefix))
         else:
-            lookup, value = child
+            lookup, value = child  # type: ignore[misc]
             children.append((f"{prefix}__{lookup}" if prefix else lookup, value))
     return Q(*children, _connector=q.connector, _negated=q.negated)
 

@@ -374,7 +374,11 @@ def inquiry_open(
         )
     filed_by = person(actor)
     who = filed_by.get_username() if filed_by is not None else "an automatic process"
-    routed_to = User.objects.filter(pk=routing.coordinator_id).first()
+    routed_to = (
+        User.objects.filter(pk=routing.coordinator_id).first()
+        if routing.coordinator_id is not None
+        else None
+    )
     with transaction.atomic():
         try:
             journey = journey_create(

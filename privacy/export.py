@@ -126,7 +126,7 @@ def patient_export(*, patient_id: int, actor: Any, out: IO[bytes]) -> ExportSumm
                 )
             events_of: dict[int, list[dict[str, Any]]] = {}
             for event in MessageEvent.objects.filter(message__in=messages):
-                events_of.setdefault(event.message_id, []).append(_row(event))
+                events_of.setdefault(event.message_id or 0, []).append(_row(event))
             _dump(
                 archive,
                 "journeys.json",

@@ -643,11 +643,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """Each person's own notification choice (coordinators have no admin to set it in)."""
     if request.method == "POST":
         notification_preference_set(
-            user_id=request.user.pk, notify_on_reply=request.POST.get("notify_on_reply") == "on"
+            user_id=int(request.user.pk or 0),
+            notify_on_reply=request.POST.get("notify_on_reply") == "on",
         )
         messages.success(request, "Settings saved.")
         return redirect("dashboard:preferences")
     notify = NotificationPreference.objects.filter(
-        user_id=request.user.pk, notify_on_reply=True
+        user_id=int(request.user.pk or 0), notify_on_reply=True
     ).exists()
     return render(request, "dashboard/preferences.html", {"notify_on_reply": notify})
