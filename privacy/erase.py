@@ -9,9 +9,9 @@ their stages, dates and outcomes, the events' kinds and times, so the funnel, th
 reports and every aggregate stay as they were. Written: a note on each journey and an
 audit entry saying who erased and why.
 
-Manager only. Everything but the file deletions is one transaction; files are deleted
-last, inside it, so a failure before them leaves the data whole (ask again), and a
-failure after them leaves nothing readable behind.
+Manager only. One transaction; files are deleted inside it (storage is not
+transactional): a failure after a deletion leaves the rows whole but that file gone, and
+asking again finishes the job.
 """
 
 from __future__ import annotations
@@ -70,12 +70,13 @@ def _delete_files(rows: list[Any]) -> int:
     return deleted
 
 
-def _raw_emails_delete_for_patient(*, raw_ids: set[int]) -> int:
+def _raw_emails_delete_for_patient(*, patient_id: int, raw_ids: set[int]) -> int:
     """Delete these raw emails' files and blank what their rows say about the sender.
 
-    A local stand-in for followups.inbound.retention.raw_email_delete_for_patient (being
-    written on another branch): when it lands, call it instead. Rows stay (triage items
-    point at them); only their bytes and addresses go."""
+    A local stand-in for followups.inbound.retention.raw_email_delete_for_patient (written
+    on another branch): when it lands, call that instead (same `patient_id`; it finds the
+    raw emails itself). Rows stay (triage items point at them); their bytes and addresses
+    go."""
     raws = list(RawEmail.objects.filter(pk__in=raw_ids))
     deleted = _delete_files(raws)
     RawEmail.objects.filter(pk__in=raw_ids).update(
@@ -136,6 +137,9 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
             )
         )
         ScheduledMessage.objects.filter(journey_id__in=journey_ids).update(last_error="")
+        # Before the patient row is anonymised: the inbound app's version of this finds
+        # mail sent from the patient's address by that address.
+        files_deleted = _raw_emails_delete_for_patient(patient_id=patient.pk, raw_ids=raw_ids)
 
         Patient.objects.filter(pk=patient.pk).update(
             full_name=f"Erased patient #{patient.pk}",
@@ -214,10 +218,9 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
             patient_id=patient.pk,
             note=f"erased: {reason}",
         )
-        # Last: the bytes. (See the module docstring for why inside the transaction.)
-        files_deleted = _delete_files(attachments)
+        # Last: the attachments' bytes. (See the module docstring.)
+        files_deleted += _delete_files(attachments)
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
-        files_deleted += _raw_emails_delete_for_patient(raw_ids=raw_ids)
     return ErasureSummary(
         patient_id=patient.pk,
         journeys=len(journey_ids),
