@@ -77,6 +77,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -101,7 +107,8 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield writer.writerow(CSV_COLUMNS)
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow(
-                [
+                _cell(value)
+                for value in [
                     entry.at.isoformat(),
                     entry.actor_username,
                     entry.action,
