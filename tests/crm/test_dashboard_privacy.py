@@ -110,16 +110,22 @@ def test_a_second_inquiry_for_the_same_procedure_is_a_note_for_the_coordinator(
 
 
 def test_an_inquiry_for_a_patient_without_a_coordinator_goes_to_a_manager(
-    client: Client, coordinator: User, other_coordinator: User, manager: User, procedure: Any
+    client: Client,
+    coordinator: User,
+    other_coordinator: User,
+    manager: User,
+    procedure: Any,
+    clinic: Any,
 ) -> None:
     theirs = _theirs(other_coordinator, procedure)
-    other_coordinator.is_active = False
+    other_coordinator.is_active = False  # left the clinic; the journey still names them
     other_coordinator.save()
+    hair = procedure.__class__.objects.create(name="Hair", clinic=clinic)
     client.force_login(coordinator)
-    client.post("/journeys/new/", _inquiry_form(procedure, coordinator, "hidden@example.org"))
-    # The active journey exists (owned by the departed coordinator): the note is on it, and
-    # a brand-new procedure would be the manager's.
-    assert Journey.objects.filter(patient=theirs.patient).count() == 1
+    response = client.post("/journeys/new/", _inquiry_form(hair, coordinator, "hidden@example.org"))
+    assert response["Location"] == "/journeys/new/"
+    new = Journey.objects.get(patient=theirs.patient, procedure=hair)
+    assert new.coordinator_id == manager.pk
 
 
 def test_a_visible_patient_is_reused_as_before(
