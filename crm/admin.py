@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from crm.models import Clinic, Interaction, Patient, Procedure
-from crm.services import normalize_email
-from journeys.services import interaction_log
+from crm.services import PATIENT_EDITABLE, normalize_email, patient_create, patient_update
+from journeys.admin import VisibleAdmin
+from journeys.selectors import patients_visible_to
+from journeys.services import interaction_log, interaction_update
 
 
 class PatientForm(forms.ModelForm):
@@ -30,7 +32,7 @@ class PatientForm(forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(VisibleAdmin):
     form = PatientForm
     list_display = ["full_name", "email", "phone", "country", "preferred_language", "source"]
     list_filter = ["source", "preferred_language", "country"]
@@ -39,6 +41,24 @@ class PatientAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over every patient on each page is wasted work
+
+    def get_queryset(self, request):
+        # Patients reach journeys the other way round: the rule's own patient selector.
+        return admin.ModelAdmin.get_queryset(self, request) & patients_visible_to(request.user)
+
+    def patient_path(self) -> str:
+        return "pk"
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, so the change and its audit entry commit together.
+        data = {name: form.cleaned_data[name] for name in PATIENT_EDITABLE}
+        if change:
+            changed = {name: data[name] for name in form.changed_data if name in data}
+            patient_update(patient_id=obj.pk, actor=request.user, **changed)
+            return
+        timezone_name = data.pop("timezone")
+        created = patient_create(actor=request.user, timezone_name=timezone_name, **data)
+        obj.pk = created.pk
 
 
 class ProcedureInline(admin.TabularInline):
@@ -63,7 +83,9 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(VisibleAdmin):
+    journey_path = "journey"
+
     list_display = ["occurred_at", "kind", "direction", "journey", "by", "minutes_spent"]
     list_filter = ["kind", "direction"]
     search_fields = ["journey__patient__full_name", "journey__patient__email", "summary"]
@@ -74,7 +96,8 @@ class InteractionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            interaction_update(interaction_id=obj.pk, actor=request.user, **changed)
             return
         logged = interaction_log(
             journey_id=obj.journey_id,

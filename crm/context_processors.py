@@ -15,8 +15,11 @@ NAV = [
     ("dashboard:inbox", "Inbox", False),
     ("dashboard:search", "Search", False),
     ("reports:index", "Reports", True),
+    ("privacy:audit", "Audit", True),
+    ("dashboard:preferences", "Settings", False),
     ("accounts:security", "Security", False),
-    ("admin:index", "Admin", False),
+    # The admin is for managers only (crm/admin_site.py).
+    ("admin:index", "Admin", True),
 ]
 
 

@@ -854,7 +854,8 @@ class StaffLogin:
 def ensure_demo_staff(password: str) -> list[StaffLogin]:
     """Create the demo logins that are missing; never touch an existing user's password.
 
-    Existing users are put (back) into their group and made staff, which is idempotent.
+    Existing users are put (back) into their group; managers are staff (the admin is
+    theirs), coordinators are not (they need only the dashboard). Idempotent.
     All new logins share one hash: hashing is deliberately slow and these are demo
     accounts with one published password anyway.
     """
@@ -872,11 +873,11 @@ def ensure_demo_staff(password: str) -> list[StaffLogin]:
                 first_name=staff.first_name,
                 last_name=staff.last_name,
                 email=f"{staff.username}@clinic.example",
-                is_staff=True,
+                is_staff=staff.role == MANAGER,
                 password=hashed,
             )
-        elif not user.is_staff:
-            user.is_staff = True
+        elif user.is_staff != (staff.role == MANAGER) and not user.is_superuser:
+            user.is_staff = staff.role == MANAGER
             user.save(update_fields=["is_staff"])
         user.groups.add(groups[staff.role])
         logins.append(
@@ -955,7 +956,7 @@ def ensure_coordinator_capacity(*, new_patients: int) -> int:
                 first_name=first,
                 last_name=rng.choice(pool.last),
                 email=f"{EXTRA_COORDINATOR_PREFIX}{number:04d}@clinic.example",
-                is_staff=True,
+                is_staff=False,
                 password=unusable,
             )
         )

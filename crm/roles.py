@@ -33,13 +33,24 @@ def is_manager(user: Actor) -> bool:
 
 
 def has_dashboard_role(user: Actor) -> bool:
-    """May use the coordinators' dashboard: active staff in the Coordinator or Manager group
-    (or a superuser)."""
+    """May use the coordinators' dashboard: an active member of the Coordinator or Manager
+    group (or a superuser). Deliberately not `is_staff`: that flag opens Django's admin,
+    which is for managers only (see may_use_admin)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_active:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return bool(user.is_staff and staff_roles(user))
+    return bool(staff_roles(user))
+
+
+def may_use_admin(user: Actor) -> bool:
+    """May open Django's admin: an active manager or superuser who is also `is_staff`
+    (the admin's own login form asks for it). Coordinators never, even if someone left
+    `is_staff` set on them: the admin's model permissions know nothing of who owns which
+    patient."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_active:
+        return False
+    return bool(user.is_staff and is_manager(user))
 
 
 def person(user: Actor) -> User | None:

@@ -51,7 +51,7 @@ RUN_HOST, RUN_PORT = run_address()
 SITE_URL = env_str("SITE_URL", local_url(RUN_HOST, RUN_PORT)).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "crm.admin_apps.CrmAdminConfig",  # django.contrib.admin, for managers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,10 +65,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "audit",
     "crm",
     "journeys",
     "followups",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with the second factor in this session.
     "django_otp.middleware.OTPMiddleware",
+    # Caller's address and request id for the audit trail (audit/context.py).
+    "audit.context.audit_context_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crm.dashboard.access.timezone_middleware",

@@ -61,6 +61,8 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
+    # Managers: the audit trail, a patient's export and erasure.
+    path("", include("privacy.urls")),
     # The coordinators' dashboard: "/" is My day.
     path("", include("crm.dashboard.urls")),
 ]

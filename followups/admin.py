@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from audit.models import Action
+from audit.services import audit_record
 from followups import emails
 from followups.inbound.store import TriageError, inbound_process
 from followups.inbound.triage import (
@@ -27,7 +29,6 @@ from followups.inbound.triage import (
 )
 from followups.models import (
     WEEKDAY_NAMES,
-    Attachment,
     CadenceRule,
     Direction,
     Message,
@@ -42,6 +43,12 @@ from followups.models import (
     mask_to_weekdays,
     weekdays_to_mask,
 )
+from followups.selectors import (
+    attachments_visible_to,
+    raw_email_patient_id,
+    raw_emails_visible_to,
+    triage_visible_to,
+)
 from followups.services import (
     FollowupError,
     message_send_one_off,
@@ -49,7 +56,8 @@ from followups.services import (
     messages_send_now,
     template_save,
 )
-from journeys.models import Journey
+from journeys.admin import VisibleAdmin
+from journeys.selectors import journeys_visible_to
 
 
 @admin.register(MessageTemplate)
@@ -194,7 +202,8 @@ class CadenceRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduledMessage)
-class ScheduledMessageAdmin(admin.ModelAdmin):
+class ScheduledMessageAdmin(VisibleAdmin):
+    journey_path = "journey"
     list_display = [
         "id",
         "journey",
@@ -273,7 +282,8 @@ def _download(file_field: Any, filename: str) -> FileResponse:
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VisibleAdmin):
+    journey_path = "journey"
     list_display = [
         "sent_at",
         "journey",
@@ -456,8 +466,18 @@ class MessageAdmin(admin.ModelAdmin):
     def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_message"):
             raise PermissionDenied
-        attachment = get_object_or_404(Attachment, pk=pk)
-        return _download(attachment.file, attachment.filename)
+        attachment = get_object_or_404(
+            attachments_visible_to(request.user).select_related("message__journey"), pk=pk
+        )
+        response = _download(attachment.file, attachment.filename)
+        audit_record(
+            actor=request.user,
+            action=Action.DOWNLOAD,
+            obj=attachment,
+            patient_id=attachment.message.journey.patient_id,
+            note=f"attachment of message #{attachment.message_id}",
+        )
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -484,7 +504,7 @@ class MessageAdmin(admin.ModelAdmin):
         form = OneOffForm(request.POST or None, initial={"journey": request.GET.get("journey")})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if not Journey.objects.filter(pk=data["journey"]).exists():
+            if not journeys_visible_to(request.user).filter(pk=data["journey"]).exists():
                 form.add_error("journey", "No such journey.")
             else:
                 try:
@@ -526,6 +546,9 @@ class RawEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     readonly_fields = [*(f.name for f in RawEmail._meta.fields), "download"]
     actions = ["process_again"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RawEmail]:
+        return super().get_queryset(request) & raw_emails_visible_to(request.user)
 
     def has_process_permission(self, request: HttpRequest) -> bool:
         from crm.roles import is_manager
@@ -573,8 +596,16 @@ class RawEmailAdmin(admin.ModelAdmin):
     def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_rawemail"):
             raise PermissionDenied
-        raw = get_object_or_404(RawEmail, pk=pk)
-        return _download(raw.file, f"raw-email-{raw.pk}.eml")
+        raw = get_object_or_404(self.get_queryset(request), pk=pk)
+        response = _download(raw.file, f"raw-email-{raw.pk}.eml")
+        audit_record(
+            actor=request.user,
+            action=Action.DOWNLOAD,
+            obj=raw,
+            patient_id=raw_email_patient_id(raw_email_id=raw.pk),
+            note="raw email",
+        )
+        return response
 
 
 class TriageResolveForm(forms.Form):
@@ -652,7 +683,7 @@ class TriageItemAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TriageItem]:
-        return super().get_queryset(request)
+        return super().get_queryset(request) & triage_visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -691,11 +722,12 @@ class TriageItemAdmin(admin.ModelAdmin):
     def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("followups.change_triageitem"):
             raise PermissionDenied
-        item = get_object_or_404(TriageItem, pk=pk)
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
         initial = {}
         if item.sender_patient_id:
             latest = (
-                Journey.objects.filter(patient_id=item.sender_patient_id)
+                journeys_visible_to(request.user)
+                .filter(patient_id=item.sender_patient_id)
                 .order_by("-inquiry_received_at")
                 .values_list("pk", flat=True)
                 .first()

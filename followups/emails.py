@@ -259,9 +259,10 @@ def reply_notice(*, message: Message, to: str) -> EmailMultiAlternatives:
         "journey": journey,
         "patient": journey.patient,
         "company": company_context(),
-        "url": f"{settings.SITE_URL}{reverse('admin:journeys_journey_change', args=[journey.pk])}",
+        # The dashboard, not the admin: the admin is for managers only (crm/admin_site.py).
+        "url": f"{settings.SITE_URL}{reverse('dashboard:journey', args=[journey.pk])}",
         "message_url": f"{settings.SITE_URL}"
-        f"{reverse('admin:followups_message_change', args=[message.pk])}",
+        f"{reverse('dashboard:journey', args=[journey.pk])}#timeline",
     }
     subject = " ".join(render_to_string("emails/reply-notice-subject.html", context).split())
     email = EmailMultiAlternatives(

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from followups.models import (
+    Attachment,
     Direction,
     InboundLabel,
     Message,
     MessageTemplate,
+    RawEmail,
     ScheduledMessage,
     Status,
     TriageItem,
     TriageStatus,
 )
 from journeys.models import Journey, Outcome
-from journeys.selectors import journeys_visible_to
+from journeys.selectors import (
+    journey_visibility,
+    journeys_visible_to,
+    patients_visible_to,
+    visible_through,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -99,10 +106,28 @@ def replies_waiting_for(user: User | AnonymousUser | None) -> QuerySet[Journey]:
     )
 
 
-def triage_open() -> QuerySet[TriageItem]:
-    """Inbound mail no journey matched, waiting for a coordinator, the oldest first."""
+def triage_visible_to(user: User | AnonymousUser | None) -> QuerySet[TriageItem]:
+    """Unmatched mail the user may see: from unknown senders, everyone with a dashboard
+    role; from a known patient, only those who may see that patient (a coordinator never
+    reads, or learns of, mail from another coordinator's patient). A resolved item follows
+    the journey it went to."""
+    parts = journey_visibility(user)
+    if not parts:
+        return TriageItem.objects.none()
+    if parts == [Q()]:
+        return TriageItem.objects.all()
+    return TriageItem.objects.filter(
+        Q(sender_patient__isnull=True) | Q(sender_patient__in=patients_visible_to(user)),
+        Q(journey__isnull=True) | Q(journey__in=journeys_visible_to(user)),
+    )
+
+
+def triage_open(user: User | AnonymousUser | None) -> QuerySet[TriageItem]:
+    """Inbound mail no journey matched, waiting for a coordinator, the oldest first: the
+    part of it `user` may see (triage_visible_to)."""
     return (
-        TriageItem.objects.filter(status=TriageStatus.OPEN)
+        triage_visible_to(user)
+        .filter(status=TriageStatus.OPEN)
         .select_related("sender_patient")
         .order_by("received_at", "pk")
     )
@@ -114,4 +139,50 @@ def messages_inbound_for_journey(*, journey_id: int) -> QuerySet[Message]:
         Message.objects.filter(journey_id=journey_id, direction=Direction.IN)
         .prefetch_related("attachments")
         .order_by("sent_at", "id")
+    )
+
+
+def messages_visible_to(user: User | AnonymousUser | None) -> QuerySet[Message]:
+    rule = visible_through(user, "journey")
+    return Message.objects.none() if rule is None else Message.objects.filter(rule)
+
+
+def attachments_visible_to(user: User | AnonymousUser | None) -> QuerySet[Attachment]:
+    rule = visible_through(user, "message__journey")
+    return Attachment.objects.none() if rule is None else Attachment.objects.filter(rule)
+
+
+def raw_emails_visible_to(user: User | AnonymousUser | None) -> QuerySet[RawEmail]:
+    """Raw mail the user may download: stored on a journey they may see, or in a triage
+    item they may see, or tied to nothing yet (refused or failed mail, for whoever runs
+    the admin to look at)."""
+    parts = journey_visibility(user)
+    if not parts:
+        return RawEmail.objects.none()
+    if parts == [Q()]:
+        return RawEmail.objects.all()
+    on_journey = Exists(
+        Message.objects.filter(raw_email=OuterRef("pk"), journey__in=journeys_visible_to(user))
+    )
+    in_triage = Exists(triage_visible_to(user).filter(raw_email=OuterRef("pk")))
+    tied = Exists(Message.objects.filter(raw_email=OuterRef("pk"))) | Exists(
+        TriageItem.objects.filter(raw_email=OuterRef("pk"))
+    )
+    return RawEmail.objects.filter(on_journey | in_triage | ~tied)
+
+
+def raw_email_patient_id(*, raw_email_id: int) -> int | None:
+    """The patient a raw email is about (for the audit trail): the journey it was stored
+    on, else the known sender of its triage item; None for mail tied to nobody."""
+    on_journey = (
+        Message.objects.filter(raw_email_id=raw_email_id)
+        .values_list("journey__patient_id", flat=True)
+        .first()
+    )
+    if on_journey is not None:
+        return on_journey
+    return (
+        TriageItem.objects.filter(raw_email_id=raw_email_id, sender_patient__isnull=False)
+        .values_list("sender_patient_id", flat=True)
+        .first()
     )

@@ -9,16 +9,79 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from audit.models import Action
+from audit.services import audit_record
 from crm.models import Interaction
 from journeys.models import Journey, JourneyEvent, LostReason
-from journeys.selectors import journey_has_active
+from journeys.selectors import (
+    journey_has_active,
+    journeys_visible_to,
+    patients_visible_to,
+    visible_through,
+)
 from journeys.services import (
     TARGETS,
     JourneyError,
     journey_assign,
     journey_create,
     journey_move,
+    journey_update,
 )
+
+
+class VisibleAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every queryset (changelist, change, delete, history, actions,
+    custom views through get_queryset) starts from the access rule, and whose journey and
+    patient pickers offer only what the user may see.
+
+    The admin is for managers (crm.admin_site), who see everything by today's rule; coding
+    it through the rule keeps the admin right if a manager's scope ever narrows."""
+
+    # How this model reaches Journey: "" for Journey itself, "journey" for its rows.
+    journey_path = ""
+
+    def patient_path(self) -> str:
+        """The lookup from this model to its patient's id (for the audit trail)."""
+        return f"{self.journey_path}__patient_id" if self.journey_path else "patient_id"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # Reading a patient's data in the admin is audited like the patient page.
+            patient_id = (
+                self.get_queryset(request)
+                .filter(pk=object_id)
+                .values_list(self.patient_path(), flat=True)
+                .first()
+            )
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                object_type=self.model._meta.label_lower,
+                object_id=object_id,
+                patient_id=patient_id,
+                note="admin",
+            )
+        return response
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        rule = visible_through(request.user, self.journey_path)
+        return queryset.none() if rule is None else queryset.filter(rule)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        model = db_field.remote_field.model
+        if model is Journey:
+            kwargs["queryset"] = journeys_visible_to(request.user)
+        elif model._meta.label == "crm.Patient":
+            kwargs["queryset"] = patients_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class JourneyEventInline(admin.TabularInline):
@@ -105,7 +168,7 @@ class MoveActionForm(helpers.ActionForm, MoveFields):
 
 
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(VisibleAdmin):
     list_display = [
         "id",
         "patient",
@@ -207,10 +270,10 @@ class JourneyAdmin(admin.ModelAdmin):
             return
         if "coordinator" in form.changed_data:
             journey_assign(journey_id=obj.pk, coordinator=obj.coordinator, actor=request.user)
-        # Remaining editable fields are plain data (planned dates, estimate).
-        plain = [f for f in form.changed_data if f != "coordinator"]
+        # Remaining editable fields are plain data (planned dates, estimate), audited.
+        plain = {f: form.cleaned_data[f] for f in form.changed_data if f != "coordinator"}
         if plain:
-            obj.save(update_fields=[*plain, "updated_at"])
+            journey_update(journey_id=obj.pk, actor=request.user, **plain)
 
     @admin.action(description="Move selected journeys (choose the target beside the action)")
     def move_selected(self, request: HttpRequest, queryset: QuerySet[Journey]) -> None:
@@ -250,7 +313,9 @@ class JourneyAdmin(admin.ModelAdmin):
 
 
 @admin.register(JourneyEvent)
-class JourneyEventAdmin(admin.ModelAdmin):
+class JourneyEventAdmin(VisibleAdmin):
+    journey_path = "journey"
+
     list_display = ["created_at", "journey", "kind", "from_stage", "to_stage", "outcome", "actor"]
     list_filter = ["kind", "to_stage", "outcome"]
     search_fields = ["journey__patient__full_name", "journey__patient__email"]

@@ -301,6 +301,15 @@ class AppendOnlyQuerySet(models.QuerySet["JourneyEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("Journey events are append-only: they are never deleted.")
 
+    def anonymise(self, **fields: str) -> int:
+        """The one sanctioned rewrite: a patient's erasure on request replaces the free
+        text of their events (notes and reasons may quote them). Kinds, stages, outcomes
+        and times stay, so the timeline's shape and the funnel do."""
+        allowed = {"reason"}
+        if set(fields) - allowed:
+            raise TypeError("Only an event's free text may be anonymised.")
+        return models.QuerySet.update(self, **fields)
+
 
 class JourneyEvent(models.Model):
     """One row per thing that happened to a journey: the timeline, the audit trail and the

@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record, changes_between, snapshot
 from crm.models import Interaction, InteractionDirection, InteractionKind
 from crm.roles import Actor, is_manager, person
 from journeys import hooks
@@ -29,11 +32,9 @@ from journeys.models import (
     Stage,
     furthest_stage_of,
 )
-from journeys.selectors import journey_has_active
+from journeys.selectors import inquiry_routing, journey_has_active
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from crm.models import Patient, Procedure
 
 # Targets a move may name besides the five stages.
@@ -172,6 +173,7 @@ def journey_move(
             raise TransitionNotAllowed(f"A reason is required to {_target_label(target)}.")
 
         from_stage, from_outcome = journey.stage, journey.outcome
+        before = snapshot(journey, _MOVED_FIELDS)
         # Reports: the journey's cell in the FunnelDay rollup before the move.
         funnel_before = _funnel_cell(journey)
         update_fields = ["stage", "outcome", "stage_entered_at", "updated_at"]
@@ -237,10 +239,23 @@ def journey_move(
             data={"from_outcome": from_outcome, **_event_data(journey, move)},
             created_at=now,
         )
+        audit_record(
+            actor=actor,
+            action=Action.CHANGE,
+            obj=journey,
+            patient_id=journey.patient_id,
+            changes=changes_between(before, snapshot(journey, _MOVED_FIELDS)),
+            note=f"moved: {move.kind}",
+            at=now,
+        )
         # Listeners (follow-ups, care...) run here, in this transaction and under the row
         # lock: a rolled-back move schedules nothing and sending only happens after commit.
         hooks.fire(hooks.JOURNEY_MOVED, journey=journey, event=event)
     return journey
+
+
+# What a move may change, for the audit trail's old and new values.
+_MOVED_FIELDS = ("stage", "outcome", "lost_reason", "postponed_until", "closed_at")
 
 
 def _event_data(journey: Journey, move: Move) -> dict[str, str]:
@@ -249,6 +264,17 @@ def _event_data(journey: Journey, move: Move) -> dict[str, str]:
     if move.kind == EventKind.POSTPONED and journey.postponed_until:
         return {"postponed_until": journey.postponed_until.isoformat()}
     return {}
+
+
+_CREATED_FIELDS = (
+    "patient",
+    "procedure",
+    "coordinator",
+    "stage",
+    "inquiry_received_at",
+    "estimated_cost",
+    "currency",
+)
 
 
 def journey_create(
@@ -290,6 +316,13 @@ def journey_create(
                 f"{patient.full_name} already has an active journey for {procedure.name}."
             ) from None
         _funnel_days_shift(None, _funnel_cell(journey))  # Reports: count the new inquiry.
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=journey,
+            patient_id=patient.pk,
+            changes=changes_between({}, snapshot(journey, _CREATED_FIELDS)),
+        )
         event = JourneyEvent.objects.create(
             journey=journey,
             kind=EventKind.CREATED,
@@ -311,6 +344,65 @@ def journey_create(
     return journey
 
 
+def inquiry_open(
+    *,
+    patient: Patient,
+    procedure: Procedure,
+    actor: Actor,
+    coordinator: User | None = None,
+    inquiry_received_at: dt.datetime | None = None,
+    note: str = "",
+) -> Journey:
+    """Open a new inquiry, unless that would hand `actor` a patient they may not see.
+
+    The dashboard's new-inquiry form and the inbox's "create inquiry" (and inbound mail
+    from a known sender) come here. When the patient already belongs to another
+    coordinator (journeys.selectors.inquiry_routing), the journey goes to that coordinator
+    (or a manager), who is told by a note on its timeline; if the patient already has an
+    active journey for the procedure, the note goes on that one instead. Either way the
+    returned journey is one the actor may not see: callers show a neutral confirmation
+    and never its details (a JourneyError naming the patient would give them away)."""
+    routing = inquiry_routing(patient_id=patient.pk, actor=actor)
+    if not routing.routed:
+        return journey_create(
+            patient=patient,
+            procedure=procedure,
+            actor=actor,
+            coordinator=coordinator,
+            inquiry_received_at=inquiry_received_at,
+            note=note,
+        )
+    filed_by = person(actor)
+    who = filed_by.get_username() if filed_by is not None else "an automatic process"
+    routed_to = (
+        User.objects.filter(pk=routing.coordinator_id).first()
+        if routing.coordinator_id is not None
+        else None
+    )
+    with transaction.atomic():
+        try:
+            journey = journey_create(
+                patient=patient,
+                procedure=procedure,
+                actor=actor,
+                coordinator=routed_to,
+                inquiry_received_at=inquiry_received_at,
+                note=note,
+            )
+            text = (
+                f"New inquiry filed by {who}, who is not this patient's coordinator: it was "
+                "routed here and they were told only that it was filed."
+            )
+        except JourneyError:
+            journey = Journey.objects.get(patient=patient, procedure=procedure, outcome="active")
+            text = (
+                f"Another inquiry for {procedure.name} was filed by {who}, who is not this "
+                "patient's coordinator" + (f": “{note.strip()}”" if note.strip() else ".")
+            )
+        journey_add_note(journey_id=journey.pk, text=text, actor=actor)
+    return journey
+
+
 def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -> Journey:
     with transaction.atomic():
         journey = Journey.objects.select_for_update().get(pk=journey_id)
@@ -320,6 +412,13 @@ def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -
             return journey
         journey.coordinator = coordinator
         journey.save(update_fields=["coordinator", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.CHANGE,
+            obj=journey,
+            patient_id=journey.patient_id,
+            changes={"coordinator": [previous, new]},
+        )
         JourneyEvent.objects.create(
             journey=journey,
             kind=EventKind.ASSIGNED,
@@ -389,6 +488,16 @@ def journey_plan_dates(
         for name, (_, value) in changed.items():
             setattr(journey, name, value)
         journey.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.CHANGE,
+            obj=journey,
+            patient_id=journey.patient_id,
+            changes=changes_between(
+                {name: old for name, (old, _) in changed.items()},
+                {name: new for name, (_, new) in changed.items()},
+            ),
+        )
         labels = {
             "planned_arrival": "arrival",
             "planned_procedure": "procedure",
@@ -600,7 +709,79 @@ def interaction_log(
             by=person(by),
             occurred_at=when,
         )
+        audit_record(
+            actor=by,
+            action=Action.CREATE,
+            obj=interaction,
+            patient_id=_patient_of(journey_id),
+            changes=changes_between({}, snapshot(interaction, INTERACTION_EDITABLE)),
+        )
         if direction == InteractionDirection.OUTBOUND and kind != InteractionKind.NOTE:
             journey_record_first_response(journey_id=journey_id, at=when)
             journey_mark_answered(journey_id=journey_id, at=when)
     return interaction
+
+
+# The interaction fields staff may correct afterwards (the admin).
+INTERACTION_EDITABLE = ("kind", "direction", "summary", "minutes_spent", "occurred_at")
+
+
+def _patient_of(journey_id: int) -> int:
+    return Journey.objects.filter(pk=journey_id).values_list("patient_id", flat=True).get()
+
+
+def interaction_update(*, interaction_id: int, actor: Actor, **fields: Any) -> Interaction:
+    """Correct a logged interaction; the old and new values go to the audit trail."""
+    unknown = set(fields) - set(INTERACTION_EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        interaction = Interaction.objects.select_for_update().get(pk=interaction_id)
+        before = snapshot(interaction, fields)
+        for name, value in fields.items():
+            setattr(interaction, name, value)
+        changes = changes_between(before, snapshot(interaction, fields))
+        if changes:
+            interaction.save(update_fields=list(fields))
+            audit_record(
+                actor=actor,
+                action=Action.CHANGE,
+                obj=interaction,
+                patient_id=_patient_of(interaction.journey_id),
+                changes=changes,
+            )
+    return interaction
+
+
+# Journey fields staff edit directly (the admin); stage and outcome only move through
+# journey_move, the coordinator through journey_assign.
+JOURNEY_EDITABLE = (
+    "planned_arrival",
+    "planned_procedure",
+    "planned_departure",
+    "estimated_cost",
+    "currency",
+)
+
+
+def journey_update(*, journey_id: int, actor: Actor, **fields: Any) -> Journey:
+    """Change a journey's plain fields (JOURNEY_EDITABLE), audited with old and new values."""
+    unknown = set(fields) - set(JOURNEY_EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        journey = Journey.objects.select_for_update().get(pk=journey_id)
+        before = snapshot(journey, fields)
+        for name, value in fields.items():
+            setattr(journey, name, value)
+        changes = changes_between(before, snapshot(journey, fields))
+        if changes:
+            journey.save(update_fields=[*fields, "updated_at"])
+            audit_record(
+                actor=actor,
+                action=Action.CHANGE,
+                obj=journey,
+                patient_id=journey.patient_id,
+                changes=changes,
+            )
+    return journey

@@ -22,7 +22,8 @@ def make_user(username: str, role: str) -> User:
     user = User.objects.create_user(
         username=username,
         password="pw-" + username,
-        is_staff=True,
+        # The admin is for managers; coordinators work in the dashboard only.
+        is_staff=role == MANAGER,
         email=f"{username}@clinic.example",
     )
     # get_or_create: transactional tests flush the groups the data migration made.

@@ -201,12 +201,13 @@ def replies_waiting_for(user: Actor) -> Section:
 
 
 def inbox_unmatched(user: Actor) -> Section:
-    """Inbound email that matched no journey, oldest first, for any coordinator to
-    triage (followups.selectors.triage_open)."""
+    """Inbound email that matched no journey, oldest first, for the coordinators to
+    triage: mail from unknown senders to all, mail from a known patient only to those
+    who may see that patient (followups.selectors.triage_open)."""
 
     if not journey_visibility(user):
         return Section(rows=[], total=0)
-    return _section(triage_open(), limit=INBOX_LIMIT)
+    return _section(triage_open(user), limit=INBOX_LIMIT)
 
 
 # --- My day -----------------------------------------------------------------------------

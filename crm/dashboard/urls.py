@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:item_id>/<slug:action>/", views.inbox_action, name="inbox_action"),
     path("search/", views.search, name="search"),
+    path("settings/", views.preferences, name="preferences"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
     path("journeys/new/", views.inquiry_new, name="inquiry_new"),
     path("journeys/<int:journey_id>/", views.journey_detail, name="journey"),

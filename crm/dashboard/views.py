@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import Action
+from audit.services import audit_record
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -37,11 +39,12 @@ from crm.services import normalize_email, patient_create
 from crm.templatetags.dashboard import count_label
 from followups.inbound.triage import (
     TriageError,
+    notification_preference_set,
     triage_attach,
     triage_create_inquiry,
     triage_dismiss,
 )
-from followups.models import ScheduledMessage, Status
+from followups.models import NotificationPreference, ScheduledMessage, Status
 from followups.services import (
     FollowupError,
     message_send_one_off,
@@ -55,9 +58,9 @@ from journeys.services import (
     POSTPONED,
     JourneyError,
     allowed_moves,
+    inquiry_open,
     interaction_log,
     journey_assign,
-    journey_create,
     journey_move,
     journey_plan_dates,
 )
@@ -285,7 +288,10 @@ def _journey_page(
 @require_GET
 @staff_required
 def journey_detail(request: HttpRequest, journey_id: int) -> HttpResponse:
-    return _journey_page(request, _visible_journey(request, journey_id))
+    journey = _visible_journey(request, journey_id)
+    # Who read which patient's page: one INSERT (pinned in test_dashboard_queries).
+    audit_record(actor=request.user, action=Action.VIEW, obj=journey, patient_id=journey.patient_id)
+    return _journey_page(request, journey)
 
 
 @require_GET
@@ -480,6 +486,11 @@ def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
     return _back(journey, "checkins")
 
 
+# What someone filing an inquiry on a patient they may not see is told: the same words
+# whatever happened (a new journey, a note on an existing one), so it reveals nothing.
+ROUTED_NOTICE = "Inquiry filed; the patient's coordinator will follow up."
+
+
 @staff_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     """A new inquiry: registers the patient (or finds them by email) and opens a journey."""
@@ -498,8 +509,8 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 with transaction.atomic():
-                    patient, reused = _patient_for_inquiry(data)
-                    journey = journey_create(
+                    patient, reused = _patient_for_inquiry(data, request.user)
+                    journey = inquiry_open(
                         patient=patient,
                         procedure=data["procedure"],
                         actor=request.user,
@@ -512,6 +523,11 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             except JourneyError as exc:
                 form.add_error(None, str(exc))
             else:
+                if not journeys_visible_to(request.user).filter(pk=journey.pk).exists():
+                    # Another coordinator's patient: routed to them. Say nothing that
+                    # tells this person the patient exists.
+                    messages.success(request, ROUTED_NOTICE)
+                    return redirect("dashboard:inquiry_new")
                 if reused:
                     messages.info(
                         request,
@@ -523,7 +539,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     return render(request, "journeys/new_inquiry.html", {"form": form})
 
 
-def _patient_for_inquiry(data: dict[str, Any]) -> tuple[Patient, bool]:
+def _patient_for_inquiry(data: dict[str, Any], actor: Any) -> tuple[Patient, bool]:
     existing = Patient.objects.filter(email__iexact=normalize_email(data["email"])).first()
     if existing is not None:
         return existing, True
@@ -535,6 +551,7 @@ def _patient_for_inquiry(data: dict[str, Any]) -> tuple[Patient, bool]:
         preferred_language=data["preferred_language"],
         timezone_name=data["timezone"],
         source=data["source"],
+        actor=actor,
     )
     return patient, False
 
@@ -601,6 +618,9 @@ def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
                 actor=request.user,
                 full_name=request.POST.get("full_name", "").strip(),
             )
+            if not journeys_visible_to(request.user).filter(pk=journey.pk).exists():
+                messages.success(request, ROUTED_NOTICE)
+                return redirect("dashboard:inbox")
             messages.success(request, "New inquiry created from the email.")
             return redirect("dashboard:journey", journey_id=journey.pk)
         if action == "dismiss":
@@ -619,3 +639,22 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.patient_search(request.user, query) if query else None
     return render(request, "dashboard/search.html", {"q": query, "results": results})
+
+
+# --- Own settings -----------------------------------------------------------------------
+
+
+@staff_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Each person's own notification choice (coordinators have no admin to set it in)."""
+    if request.method == "POST":
+        notification_preference_set(
+            user_id=int(request.user.pk or 0),
+            notify_on_reply=request.POST.get("notify_on_reply") == "on",
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("dashboard:preferences")
+    notify = NotificationPreference.objects.filter(
+        user_id=int(request.user.pk or 0), notify_on_reply=True
+    ).exists()
+    return render(request, "dashboard/preferences.html", {"notify_on_reply": notify})

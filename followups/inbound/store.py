@@ -36,8 +36,10 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record, changes_between, snapshot
 from crm.models import Patient, PatientSource, Procedure
-from crm.services import normalize_email
+from crm.services import PATIENT_EDITABLE, normalize_email
 from followups.inbound.classify import guess_language
 from followups.inbound.match import match_message, patient_by_email
 from followups.inbound.mime import Label, ParsedEmail
@@ -56,7 +58,7 @@ from followups.models import (
 from followups.services import FollowupError, messages_cancel_on_reply, patient_mark_undeliverable
 from followups.tasks import notify_reply
 from journeys.models import Journey
-from journeys.services import JourneyError, journey_create, journey_mark_waiting
+from journeys.services import JourneyError, inquiry_open, journey_mark_waiting
 
 if TYPE_CHECKING:
     from crm.roles import Actor
@@ -553,7 +555,7 @@ def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
     if existing is not None:
         return existing
     languages = [code for code, _ in settings.PATIENT_LANGUAGES]
-    return Patient.objects.create(
+    patient = Patient.objects.create(
         full_name=(full_name.strip() or _name_from(parsed))[:200],
         email=normalize_email(parsed.from_email),
         country=_country_from(parsed.from_email),
@@ -563,6 +565,16 @@ def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
         source=PatientSource.EMAIL,
         notes="Created from an email to the inquiries address; check country and time zone.",
     )
+    # System work, but a new patient record all the same: in the audit trail (issue 11).
+    audit_record(
+        actor=None,
+        action=Action.CREATE,
+        obj=patient,
+        patient_id=patient.pk,
+        changes=changes_between({}, snapshot(patient, PATIENT_EDITABLE)),
+        note="from an inquiry email",
+    )
+    return patient
 
 
 def open_inquiry(
@@ -581,7 +593,9 @@ def open_inquiry(
     patient = _patient_for(parsed, full_name=full_name)
     subject = parsed.subject or "(no subject)"
     try:
-        journey = journey_create(
+        # inquiry_open, not journey_create: a known sender who is another coordinator's
+        # patient goes to that coordinator, never to whoever triages (issue 11).
+        journey = inquiry_open(
             patient=patient,
             procedure=procedure,
             actor=actor,

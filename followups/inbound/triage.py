@@ -31,7 +31,9 @@ from followups.models import (
     TriageItem,
     TriageStatus,
 )
+from followups.selectors import triage_visible_to
 from journeys.models import Journey
+from journeys.selectors import journeys_visible_to
 
 if TYPE_CHECKING:
     from crm.roles import Actor
@@ -41,9 +43,12 @@ log = logging.getLogger(__name__)
 # --- Triage --------------------------------------------------------------------------------
 
 
-def _open_item(item_id: int) -> TriageItem:
+def _open_item(item_id: int, actor: Actor) -> TriageItem:
+    # A person acts only on what they may see (triage_visible_to): mail from another
+    # coordinator's patient is refused exactly like a missing item, revealing nothing.
+    items = TriageItem.objects.all() if person(actor) is None else triage_visible_to(actor)
     try:
-        item = TriageItem.objects.select_for_update().select_related("raw_email").get(pk=item_id)
+        item = items.select_for_update(of=("self",)).select_related("raw_email").get(pk=item_id)
     except TriageItem.DoesNotExist:
         raise TriageError(f"Triage item #{item_id} does not exist.") from None
     if item.status != TriageStatus.OPEN:
@@ -66,8 +71,9 @@ def triage_attach(*, item_id: int, journey_id: int, actor: Actor) -> Message:
     for it, so a reply counts even from another address (still shown as flagged)."""
 
     with transaction.atomic():
-        item = _open_item(item_id)
-        journey = Journey.objects.select_related("patient").filter(pk=journey_id).first()
+        item = _open_item(item_id, actor)
+        journeys = Journey.objects.all() if person(actor) is None else journeys_visible_to(actor)
+        journey = journeys.select_related("patient").filter(pk=journey_id).first()
         if journey is None:
             raise TriageError(f"Journey #{journey_id} does not exist.")
         parsed = _reparse(item)
@@ -99,7 +105,7 @@ def triage_create_inquiry(
     the email is stored on it. Raises TriageError (e.g. an active journey exists)."""
 
     with transaction.atomic():
-        item = _open_item(item_id)
+        item = _open_item(item_id, actor)
         procedure = Procedure.objects.filter(pk=procedure_id).first()
         if procedure is None:
             raise TriageError(f"Procedure #{procedure_id} does not exist.")
@@ -128,7 +134,7 @@ def triage_create_inquiry(
 def triage_dismiss(*, item_id: int, actor: Actor) -> TriageItem:
     """Spam, newsletters, stray auto-replies: out of the inbox, kept with the raw mail."""
     with transaction.atomic():
-        item = _open_item(item_id)
+        item = _open_item(item_id, actor)
         _resolve(item, TriageStatus.DISMISSED, actor)
     return item
 
@@ -150,6 +156,14 @@ def _resolve(
 
 
 # --- The coordinator's notice --------------------------------------------------------------
+
+
+def notification_preference_set(*, user_id: int, notify_on_reply: bool) -> NotificationPreference:
+    """A staff member turns "email me when a patient replies" on or off (their own)."""
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user_id=user_id, defaults={"notify_on_reply": notify_on_reply}
+    )
+    return preference
 
 
 def reply_notice_send(*, message_id: int) -> int:

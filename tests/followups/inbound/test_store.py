@@ -431,7 +431,7 @@ def test_unmatched_mail_goes_to_triage_and_a_coordinator_attaches_it(
     journey = open_journey("travel.agent@example.org", procedure=procedure, coordinator=coordinator)
     result = inbound_receive(raw=mail("14-unmatched-stranger.eml"), source="test")
     assert result.outcome == "triage"
-    item = triage_open().get()
+    item = triage_open(coordinator).get()
     assert (item.pk, item.from_email, item.status) == (
         result.triage_item_id,
         "travel.agent@example.net",
@@ -449,7 +449,7 @@ def test_unmatched_mail_goes_to_triage_and_a_coordinator_attaches_it(
         journey.pk,
         coordinator,
     )
-    assert not triage_open().exists()
+    assert not triage_open(coordinator).exists()
     with pytest.raises(TriageError, match="already handled"):
         triage_attach(item_id=item.pk, journey_id=journey.pk, actor=coordinator)
 
@@ -575,7 +575,8 @@ def test_the_coordinator_is_notified_when_they_want_it(
     [notice] = outbox
     assert notice.to == ["carmen@clinic.example"]
     assert notice.subject == f"Reply from emily.carter (journey #{journey.pk})"
-    assert f"/admin/journeys/journey/{journey.pk}/change/" in notice.body
+    # The dashboard, never the admin (the admin is for managers only).
+    assert f"/journeys/{journey.pk}/" in notice.body and "/admin/" not in notice.body
     assert "consultation" not in notice.body  # the patient's words stay in the CRM
     assert notice.alternatives and "Open the journey" in str(notice.alternatives[0][0])
 
@@ -957,12 +958,12 @@ def test_postmark_inbound_with_raw_email_and_the_doors_it_keeps_shut(
 
 
 def test_the_admin_resolves_triage_and_serves_attachments_as_downloads(
-    client: Client, procedure: Procedure, coordinator: User
+    client: Client, procedure: Procedure, coordinator: User, manager: User
 ) -> None:
     journey = open_journey(
         "lucia.fernandez@example.es", procedure=procedure, coordinator=coordinator
     )
-    client.force_login(coordinator)
+    client.force_login(manager)
     item = TriageItem.objects.get(
         pk=inbound_receive(raw=mail("14-unmatched-stranger.eml"), source="test").triage_item_id
     )
@@ -1005,23 +1006,24 @@ def test_each_person_keeps_their_own_notification_preference(
 ) -> None:
     NotificationPreference.objects.create(user=other_coordinator, notify_on_reply=True)
     client.force_login(coordinator)
-    listing = client.get("/admin/followups/notificationpreference/")
-    assert listing.status_code == 200 and "omar" not in listing.content.decode()
-    added = client.post("/admin/followups/notificationpreference/add/", {"notify_on_reply": "on"})
-    assert added.status_code == 302
+    # Coordinators set their own in the dashboard (the admin is not theirs).
+    assert client.get("/admin/followups/notificationpreference/").status_code == 302
+    page = client.get("/settings/")
+    assert page.status_code == 200 and "omar" not in page.content.decode()
+    assert client.post("/settings/", {"notify_on_reply": "on"}).status_code == 302
     mine = NotificationPreference.objects.get(user=coordinator)
     assert mine.notify_on_reply
-    theirs = NotificationPreference.objects.get(user=other_coordinator)
-    assert client.get(
-        f"/admin/followups/notificationpreference/{theirs.pk}/change/"
-    ).status_code in {302, 403, 404}
+    client.post("/settings/", {})
+    mine.refresh_from_db()
+    assert not mine.notify_on_reply
+    assert NotificationPreference.objects.get(user=other_coordinator).notify_on_reply
     client.force_login(manager)
     assert "omar" in client.get("/admin/followups/notificationpreference/").content.decode()
 
 
-def test_the_triage_admin_pages_render(client: Client, coordinator: User, db: None) -> None:
+def test_the_triage_admin_pages_render(client: Client, manager: User, db: None) -> None:
     result = inbound_receive(raw=mail("15-html-only.eml"), source="test")
-    client.force_login(coordinator)
+    client.force_login(manager)
     assert client.get("/admin/followups/triageitem/").status_code == 200
     page = client.get(f"/admin/followups/triageitem/{result.triage_item_id}/change/")
     assert page.status_code == 200 and "Attach or create inquiry" in page.content.decode()
