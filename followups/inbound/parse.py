@@ -5,8 +5,12 @@ cannot be read becomes a warning, and the caller has kept the raw bytes before t
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import hashlib
+from dataclasses import fields
+from email.message import Message as MimeMessage
+from typing import Any
 
 from followups.inbound.classify import classify, delivery_report
 from followups.inbound.mime import (
@@ -17,6 +21,7 @@ from followups.inbound.mime import (
     ParsedEmail,
     ReplySplit,
     addresses,
+    clean_display_name,
     decode_bytes,
     defects_of,
     header_date,
@@ -35,9 +40,12 @@ from followups.inbound.reply import split_reply
 
 def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
     """Parse raw RFC 5322 bytes. Never raises on bad input: problems become warnings,
-    and input that is not an email we can store sets `refusal` to one clear line."""
+    and input that is not an email we can store sets `refusal` to one clear line.
+
+    Every step is linear in the size of the message or works on a bounded piece of it
+    (the split on SPLIT_CHARS, HTML on MAX_HTML_CHARS and MAX_HTML_DEPTH); MIME nested
+    too deep for Python's recursive parser is read again as headers plus plain text."""
     parsed = ParsedEmail(sha256=hashlib.sha256(raw).hexdigest(), size=len(raw))
-    warnings = parsed.warnings
     if not raw.strip():
         parsed.refusal = "empty input: no message to read"
         return parsed
@@ -47,15 +55,55 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
             "(INBOUND_MAX_MESSAGE_BYTES)"
         )
         return parsed
+    try:
+        _read(raw, parsed)
+    except RecursionError:
+        parsed = ParsedEmail(sha256=parsed.sha256, size=parsed.size)
+        _read_flat(raw, parsed)
+    if not parsed.refusal:
+        scrub_nul(parsed)
+    parsed.warnings[:] = list(dict.fromkeys(parsed.warnings))
+    return parsed
+
+
+def _read(raw: bytes, parsed: ParsedEmail) -> None:
+    warnings = parsed.warnings
     msg = email.message_from_bytes(raw, policy=RAW_POLICY)
     if not msg.keys():
         if looks_binary(raw):
             parsed.refusal = f"not an email: {len(raw):,} bytes of binary data with no headers"
-            return parsed
+            return
         warnings.append("No headers at all: stored as text from an unknown sender.")
     warnings.extend(defects_of(msg))
+    _read_headers(msg, parsed)
 
-    # Headers.
+    # Bodies.
+    if msg.keys():
+        texts, htmls, parsed.attachments = walk_bodies(msg, warnings)
+    else:
+        body, problem = decode_bytes(raw, None)
+        texts, htmls = [body], []
+        if problem:
+            warnings.append(f"Body: {problem}.")
+    _finish_bodies(msg, parsed, texts, htmls)
+
+
+def _read_flat(raw: bytes, parsed: ParsedEmail) -> None:
+    """MIME nested deeper than Python's parser can recurse (a thousand multiparts): the
+    headers as usual, everything below them as one plain text (the raw keeps it all)."""
+    msg = email.parser.BytesHeaderParser(policy=RAW_POLICY).parsebytes(raw)
+    parsed.warnings.append(
+        "The MIME structure is nested too deep to read: the body is shown as plain text "
+        "(all of it is in the raw message)."
+    )
+    _read_headers(msg, parsed)
+    body = raw.partition(b"\r\n\r\n" if b"\r\n\r\n" in raw[:65536] else b"\n\n")[2]
+    text, _ = decode_bytes(body[: MAX_TEXT_CHARS * 2], None)
+    _finish_bodies(msg, parsed, [text], [])
+
+
+def _read_headers(msg: MimeMessage, parsed: ParsedEmail) -> None:
+    warnings = parsed.warnings
     parsed.message_id = one_message_id(msg.get("Message-ID"))
     if msg.keys() and not parsed.message_id:
         warnings.append("No Message-ID: duplicates are recognised by content instead.")
@@ -69,7 +117,13 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
                 "No usable From address" + (f"; using {senders[0][1]}." if senders else ".")
             )
     if senders:
-        parsed.from_name, parsed.from_email = senders[0][0][:200], senders[0][1][:320]
+        name = senders[0][0]
+        parsed.from_name = clean_display_name(name)
+        if name and parsed.from_name != name.strip():
+            warnings.append(
+                "The sender's name had links, addresses or control characters: they were left out."
+            )
+        parsed.from_email = senders[0][1]
     parsed.to = [a for _, a in addresses(msg.get_all("To") or [], warnings)]
     parsed.cc = [a for _, a in addresses(msg.get_all("Cc") or [], warnings)]
     parsed.delivered_to = [
@@ -86,15 +140,17 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
     parsed.content_language = header_text(
         msg.get("Content-Language") or msg.get("Accept-Language")
     )[:35]
+    # Top-most first, as the receiving servers added them; followups.inbound.auth decides
+    # which one to trust.
+    parsed.authentication_results = [
+        header_text(value)[:4000] for value in (msg.get_all("Authentication-Results") or [])[:20]
+    ]
 
-    # Bodies.
-    if msg.keys():
-        texts, htmls, parsed.attachments = walk_bodies(msg, warnings)
-    else:
-        body, problem = decode_bytes(raw, None)
-        texts, htmls = [body], []
-        if problem:
-            warnings.append(f"Body: {problem}.")
+
+def _finish_bodies(
+    msg: MimeMessage, parsed: ParsedEmail, texts: list[str], htmls: list[str]
+) -> None:
+    warnings = parsed.warnings
     html = "\n".join(htmls)
     if texts:
         text = "\n\n".join(t for t in texts if t.strip())
@@ -128,8 +184,34 @@ def parse_email(raw: bytes, *, max_bytes: int | None = None) -> ParsedEmail:
         parsed.split = ReplySplit(reply=parsed.text.strip(), style="plain")
     else:
         parsed.split = split_reply(parsed.text, subject=parsed.subject)
-    warnings[:] = list(dict.fromkeys(warnings))
-    return parsed
+
+
+def scrub_nul(parsed: ParsedEmail) -> None:
+    """PostgreSQL stores no NUL character in text or JSON: take them out of everything
+    that is stored (headers, bodies, names, warnings), with a warning when there were."""
+    found = False
+
+    def clean(value: Any) -> Any:
+        nonlocal found
+        if isinstance(value, str):
+            if "\x00" in value:
+                found = True
+                return value.replace("\x00", "")
+            return value
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        return value
+
+    holders: list[Any] = [parsed, parsed.split, *parsed.attachments]
+    if parsed.dsn is not None:
+        holders.append(parsed.dsn)
+    for holder in holders:
+        for item in fields(holder):
+            if item.name in {"payload", "split", "attachments", "dsn", "date"}:
+                continue
+            setattr(holder, item.name, clean(getattr(holder, item.name)))
+    if found:
+        parsed.warnings.append("NUL characters were removed from the message (the raw keeps them).")
 
 
 def human_size(size: int) -> str:
