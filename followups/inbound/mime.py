@@ -181,10 +181,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
     if declared:
         try:
             return data.decode(declared), None
+        except UnicodeDecodeError:  # (a ValueError: before the next line)
+            problem = f"text is not valid {declared}"
         except (LookupError, ValueError):
             problem = f"unknown charset {declared!r}"
-        except UnicodeDecodeError:
-            problem = f"text is not valid {declared}"
     try:
         text = data.decode("utf-8")
         return text, (f"{problem}; read as UTF-8" if problem else None)
