@@ -24,6 +24,7 @@ Two doors, one service: anymail's inbound webhook (followups.receivers) and
 from __future__ import annotations
 
 import datetime as dt
+import email.encoders
 import logging
 import re
 import uuid
@@ -220,6 +221,7 @@ def anymail_bytes(message: Any) -> bytes:
     as they came (no refolding: a megabyte of folded Subject costs a copy, not minutes).
     Raises ValueError when it cannot be written at all (MIME nested too deep for the
     recursive generator): the caller keeps the ESP's post instead."""
+    _base64_binary_parts(message)
     policy = getattr(message, "policy", None)
     clone = getattr(policy, "clone", None)
     kwargs: dict[str, Any] = {}
@@ -237,6 +239,25 @@ def anymail_bytes(message: Any) -> bytes:
         except Exception:  # noqa: BLE001, S112 - try the next way; never lose the mail
             continue
     raise ValueError("the ESP's message could not be written out as MIME")
+
+
+def _base64_binary_parts(message: Any) -> None:
+    """anymail builds the attachments of parsed-field ESPs (Postmark JSON, Mailgun's
+    fully-parsed post) with raw bytes and no transfer encoding; written out as they are,
+    line endings inside the photo are rewritten. Encode such parts as base64 first.
+    (Its own stack: the stdlib's walk() recurses once per level.)"""
+    stack = [message]
+    while stack:
+        part = stack.pop()
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend(p for p in payload if hasattr(p, "get_payload"))
+        elif part.get_content_maintype() not in {"text", "multipart", "message"} and str(
+            part.get("Content-Transfer-Encoding", "")
+        ).strip().lower() not in {"base64", "quoted-printable"}:
+            # set_payload(bytes) keeps them as surrogate-escaped text: back to bytes.
+            del part["Content-Transfer-Encoding"]
+            email.encoders.encode_base64(part)
 
 
 def raw_email_keep(
