@@ -282,3 +282,32 @@ def test_a_post_anymail_cannot_read_is_kept_as_failed(
     kept = RawEmail.objects.get()
     assert kept.status == RawStatus.FAILED and "RuntimeError" in kept.detail
     assert b"body-plain" in kept.file.read()  # the ESP's post, as it came
+
+
+def test_a_forged_sender_through_the_webhook_cancels_nothing(
+    client: Client, journey: Journey, settings: Any
+) -> None:
+    settings.INBOUND_AUTHSERV_ID = "inbound.postmarkapp.com"
+    payload = {
+        "From": "anna@example.de",
+        "FromFull": {"Email": "anna@example.de", "Name": "Anna"},
+        "To": "care@clinic.example",
+        "Subject": "Cancel my check-ins",
+        "TextBody": "Please stop.",
+        "Headers": [
+            {"Name": "Message-ID", "Value": "<forged@example.de>"},
+            {
+                "Name": "Authentication-Results",
+                "Value": "inbound.postmarkapp.com; spf=fail smtp.mailfrom=anna@example.de",
+            },
+        ],
+    }
+    response = client.post(
+        "/anymail/postmark/inbound/",
+        data=json.dumps(payload),
+        content_type="application/json",
+        **basic_auth(),
+    )
+    assert response.status_code == 200
+    assert process_received() == ["triage"]
+    assert not Message.objects.filter(direction=Direction.IN).exists()
