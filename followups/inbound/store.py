@@ -282,13 +282,14 @@ def raw_email_keep(
         size=size if size is not None else len(raw),
         truncated=truncated,
         sha256=hashlib.sha256(raw).hexdigest(),
-        source=source[:40],
-        envelope_sender=envelope_sender.strip()[:320],
-        envelope_recipient=envelope_recipient.strip()[:320],
+        # PostgreSQL stores no NUL; an ESP's envelope field is the sender's to write.
+        source=source.replace("\x00", "")[:40],
+        envelope_sender=envelope_sender.replace("\x00", "").strip()[:320],
+        envelope_recipient=envelope_recipient.replace("\x00", "").strip()[:320],
         received_at=received_at,
         spam=spam,
         status=status,
-        detail=detail[:2000],
+        detail=detail.replace("\x00", "")[:2000],
     )
     name = f"{received_at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
     raw_email.file.save(name, ContentFile(raw), save=False)
@@ -303,7 +304,7 @@ def raw_email_keep(
 
 def _finish(raw_email: RawEmail, status: str, detail: str) -> None:
     RawEmail.objects.filter(pk=raw_email.pk).update(
-        status=status, detail=detail[:2000], updated_at=timezone.now()
+        status=status, detail=detail.replace("\x00", "")[:2000], updated_at=timezone.now()
     )
 
 
@@ -426,6 +427,7 @@ _RAW_STATUS = {
 def _failed(raw_email: RawEmail, reason: str, *, only_if_received: bool = False) -> InboundResult:
     """Mark the raw email failed (for a person: the admin's filter, the managers' Inbox).
     `only_if_received`: the reaper's, which must not overwrite a worker that finished."""
+    reason = reason.replace("\x00", "")
     detail = f"failed: {reason}; raw kept as raw email #{raw_email.pk} for a person to look at"
     rows = RawEmail.objects.filter(pk=raw_email.pk)
     if only_if_received:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core import mail as django_mail
 from django.db.models import F
@@ -170,6 +171,16 @@ def test_the_reaper_enqueues_lost_and_stuck_emails_and_fails_hopeless_ones(
     again = raw_email_process(raw_email_id=stuck)
     assert again is not None and again.outcome == "stored"
     assert RawEmail.objects.get(pk=fresh).status == RawStatus.RECEIVED
+    entry = django_settings.CELERY_BEAT_SCHEDULE["followups-inbound-reap"]
+    assert entry["task"] == "followups.tasks.inbound_reap" and entry["schedule"] == 60.0
+
+
+def test_a_nul_in_the_envelope_is_kept_without_it(journey: Journey) -> None:
+    result = inbound_receive(
+        raw=many_lines(count=3), source="pipe", envelope_sender="anna\x00@example.de"
+    )
+    assert result.outcome == "stored"
+    assert RawEmail.objects.get().envelope_sender == "anna@example.de"
 
 
 def test_failed_inbound_mail_shows_to_managers(
