@@ -6,8 +6,8 @@ Drops and re-creates its own PostgreSQL database (crm_bench_inbound on BENCH_PG,
 postgres://postgres@127.0.0.1:5432), migrates it, makes one patient with an active
 journey, and pipes generated messages into `manage.py receive_email`'s code path (the
 command, in this process) with MEDIA_ROOT in a temporary folder. For each shape and size
-it prints the wall and CPU time, the peak of Python's allocations while it ran (tracemalloc) as a
-multiple of the message size, and the outcome line. Shapes:
+it prints the wall and CPU time, the peak of Python's allocations while it ran
+(tracemalloc) in MB and as a multiple of the message size, and the outcome line. Shapes:
 
 - text: a plain reply of 60-character lines; lines: 6-byte lines (the split once went
   quadratic); html: an HTML-only reply of flat paragraphs; divs: nested <div> (the
