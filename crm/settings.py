@@ -54,10 +54,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Inbound webhook posts only: reads bodies up to 2 x INBOUND_MAX_MESSAGE_BYTES (the
-    # rest of the site keeps Django's 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE).
-    "followups.inbound.webhook.InboundBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inbound webhook posts only: reads bodies up to 2 x INBOUND_MAX_MESSAGE_BYTES (the
+    # rest of the site keeps Django's 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE). Before anything
+    # that could read request.POST (which would apply Django's limit).
+    "followups.inbound.webhook.InboundBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
