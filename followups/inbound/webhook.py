@@ -128,7 +128,8 @@ def _split_form(body: bytes, boundary: bytes) -> tuple[QueryDict, MultiValueDict
 
 class InboundBodyMiddleware:
     """Reads inbound webhook posts up to `inbound_request_limit()` (see the module
-    docstring); every other request passes untouched. Place it first."""
+    docstring); every other request passes untouched. Place it before any middleware
+    that reads request.POST (after SecurityMiddleware, whose HTTPS redirect goes first)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
