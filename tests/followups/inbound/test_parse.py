@@ -399,6 +399,8 @@ def test_a_megabyte_of_folded_subject() -> None:
         parsed = parse_email(folded_subject())
     assert parsed.subject.startswith("word word") and len(parsed.subject) == 300
     assert parsed.split.reply == "Please call me back."
+    assert parsed.from_email == "anna@example.de" and parsed.message_id == "<hostile-1@example.de>"
+    assert any("A header over 64 KB was cut" in w for w in parsed.warnings)
 
 
 @pytest.mark.parametrize("depth", [500, 1000])
