@@ -75,6 +75,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Inbound webhook posts only: reads bodies up to 2 x INBOUND_MAX_MESSAGE_BYTES (the
+    # rest of the site keeps Django's 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE). Before anything
+    # that could read request.POST (which would apply Django's limit).
+    "followups.inbound.webhook.InboundBodyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -422,3 +426,31 @@ INBOUND_MAX_MESSAGE_BYTES = env_int("INBOUND_MAX_MESSAGE_BYTES", 25 * 1024 * 102
 # Attachments stored per message and the size of each; the rest stay in the raw message.
 INBOUND_MAX_ATTACHMENTS = env_int("INBOUND_MAX_ATTACHMENTS", 10, minimum=0)
 INBOUND_MAX_ATTACHMENT_BYTES = env_int("INBOUND_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=0)
+# The webhook keeps the ESP's post and answers at once; a worker task reads it. A claim
+# older than INBOUND_CLAIM_TIMEOUT seconds (the worker died) is taken again by the reaper,
+# at most INBOUND_MAX_ATTEMPTS times; then the raw email is marked failed for a person.
+INBOUND_CLAIM_TIMEOUT = env_int("INBOUND_CLAIM_TIMEOUT", 300, minimum=10)
+INBOUND_MAX_ATTEMPTS = env_int("INBOUND_MAX_ATTEMPTS", 3, minimum=1)
+CELERY_BEAT_SCHEDULE["followups-inbound-reap"] = {
+    "task": "followups.tasks.inbound_reap",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
+# Raw emails (the bytes as received) are deleted this many days after they arrived; the
+# parsed message (text, attachments) stays on the journey. `manage.py prune_raw_email`,
+# run daily by beat.
+INBOUND_RAW_RETENTION_DAYS = env_int("INBOUND_RAW_RETENTION_DAYS", 730, minimum=1)
+CELERY_BEAT_SCHEDULE["followups-prune-raw-email"] = {
+    "task": "followups.tasks.prune_raw_email",
+    "schedule": 24 * 3600.0,
+    "options": {"expires": 3600.0},
+}
+# Sender authentication: only the top-most Authentication-Results header with this
+# authserv-id (our MTA's, or the ESP's inbound servers') is trusted. A message matched
+# by its sender's address alone (no reply token, no thread of ours) that fails SPF/DKIM/
+# DMARC there goes to triage and cancels nothing; with INBOUND_REQUIRE_AUTH=1 one with
+# no verdict does too. Empty: no header is trusted (and nothing is required).
+INBOUND_AUTHSERV_ID = env_str("INBOUND_AUTHSERV_ID", "").strip().lower()
+INBOUND_REQUIRE_AUTH = env_bool("INBOUND_REQUIRE_AUTH", False)
+if INBOUND_REQUIRE_AUTH and not INBOUND_AUTHSERV_ID:
+    raise ImproperlyConfigured("INBOUND_REQUIRE_AUTH=1 needs INBOUND_AUTHSERV_ID.")

@@ -540,8 +540,8 @@ class MessageAdmin(VisibleAdmin):
 class RawEmailAdmin(admin.ModelAdmin):
     """Every received email's bytes. Refused and failed ones are here for a person."""
 
-    list_display = ["id", "received_at", "source", "status", "size", "detail"]
-    list_filter = ["status", "source"]
+    list_display = ["id", "received_at", "source", "status", "attempts", "size", "detail"]
+    list_filter = ["status", "source", ("pruned_at", admin.EmptyFieldListFilter)]
     search_fields = ["=id", "sha256", "envelope_sender", "envelope_recipient", "detail"]
     date_hierarchy = "received_at"
     readonly_fields = [*(f.name for f in RawEmail._meta.fields), "download"]
@@ -560,10 +560,9 @@ class RawEmailAdmin(admin.ModelAdmin):
     )
     def process_again(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
         for raw_email in queryset.exclude(status__in=[RawStatus.STORED, RawStatus.DUPLICATE]):
-            if raw_email.truncated:
-                self.message_user(
-                    request, f"#{raw_email.pk}: only its start was kept.", messages.WARNING
-                )
+            if raw_email.truncated or raw_email.pruned_at is not None:
+                why = "its file was deleted" if raw_email.pruned_at else "only its start was kept"
+                self.message_user(request, f"#{raw_email.pk}: {why}.", messages.WARNING)
                 continue
             with raw_email.file.open("rb") as handle:
                 result = inbound_process(raw_email=raw_email, raw=handle.read())
@@ -596,7 +595,7 @@ class RawEmailAdmin(admin.ModelAdmin):
     def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not request.user.has_perm("followups.view_rawemail"):
             raise PermissionDenied
-        raw = get_object_or_404(self.get_queryset(request), pk=pk)
+        raw = get_object_or_404(self.get_queryset(request), pk=pk, pruned_at__isnull=True)
         response = _download(raw.file, f"raw-email-{raw.pk}.eml")
         audit_record(
             actor=request.user,

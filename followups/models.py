@@ -353,6 +353,15 @@ class RawEmail(models.Model):
     received_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=16, choices=RawStatus.choices, default=RawStatus.RECEIVED)
     detail = models.TextField(blank=True, help_text="What happened, in one line.")
+    # The ESP called it spam (the pipe reads the mail server's X-Spam-* headers instead).
+    spam = models.BooleanField(default=False)
+    # A worker claims a "received" row before reading it (a conditional UPDATE); a claim
+    # older than INBOUND_CLAIM_TIMEOUT is taken again, at most INBOUND_MAX_ATTEMPTS times.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The file was deleted (INBOUND_RAW_RETENTION_DAYS, or a patient's erasure); the row
+    # stays so that messages and triage items still say where they came from.
+    pruned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

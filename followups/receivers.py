@@ -25,10 +25,12 @@ def on_inbound_event(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> N
 
     anymail has checked the basic-auth secret (and the ESP's signature where it has
     one). Only INBOUND_ESP's door is open when it is set: a post to another ESP's URL
-    is refused with 400. Duplicates, refusals and parse failures still answer 200 (the
-    raw message is kept); only a database outage answers 500, so the ESP retries.
+    is refused with 400. The message is kept and answered 200 at once; a worker task
+    processes it (duplicates, refusals and parse failures are recorded on the raw
+    email). Only a database outage answers 500, so the ESP retries.
     """
-    from followups.inbound.store import inbound_receive
+    from followups.inbound.store import inbound_receive_webhook
+    from followups.inbound.webhook import current_esp_post
 
     key = esp_key(esp_name)
     if settings.INBOUND_ESP and key != settings.INBOUND_ESP:
@@ -36,4 +38,4 @@ def on_inbound_event(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> N
             f"Inbound mail is accepted from {settings.INBOUND_ESP} only (INBOUND_ESP), "
             f"not from {key}."
         )
-    inbound_receive(anymail_message=event.message, source=f"webhook:{key}")
+    inbound_receive_webhook(anymail_message=event.message, esp=key, esp_post=current_esp_post())

@@ -13,6 +13,7 @@ from followups.models import (
     Message,
     MessageTemplate,
     RawEmail,
+    RawStatus,
     ScheduledMessage,
     Status,
     TriageItem,
@@ -131,6 +132,14 @@ def triage_open(user: User | AnonymousUser | None) -> QuerySet[TriageItem]:
         .select_related("sender_patient")
         .order_by("received_at", "pk")
     )
+
+
+def raw_emails_failed() -> QuerySet[RawEmail]:
+    """Inbound mail that could not be processed (a parser crash, a worker that died
+    INBOUND_MAX_ATTEMPTS times, a post the ESP library could not read): kept for a
+    manager to look at in the admin, newest first. Only their ids and sizes: the raw
+    bytes may hold any patient's data."""
+    return RawEmail.objects.filter(status=RawStatus.FAILED).order_by("-received_at", "-pk")
 
 
 def messages_inbound_for_journey(*, journey_id: int) -> QuerySet[Message]:

@@ -68,3 +68,46 @@ def notify_reply(message_id: int) -> None:
         reply_notice_send(message_id=message_id)
     except (InterfaceError, OperationalError) as exc:
         _database_away("notify_reply", exc)
+
+
+# The parser has no unbounded step, but a message it has never seen must not hold a worker:
+# past the soft limit the task records the raw email as failed (inbound_process catches
+# the exception); past the hard one the worker child is killed and the claim times out.
+@shared_task(
+    name="followups.tasks.process_raw_email",
+    ignore_result=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def process_raw_email(raw_email_id: int) -> None:
+    """Parse, match, store and act on one kept inbound email; a duplicate or late
+    delivery of this task is a no-op (the row is claimed with a conditional UPDATE)."""
+    from followups.inbound.store import raw_email_process
+
+    try:
+        raw_email_process(raw_email_id=raw_email_id)
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("process_raw_email", exc)
+
+
+@shared_task(name="followups.tasks.inbound_reap", ignore_result=True)
+def inbound_reap() -> None:
+    """The beat entry: enqueue raw emails whose enqueue was lost or whose worker died;
+    fail those tried INBOUND_MAX_ATTEMPTS times."""
+    from followups.inbound.store import raw_emails_reap
+
+    try:
+        raw_emails_reap()
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("inbound_reap", exc)
+
+
+@shared_task(name="followups.tasks.prune_raw_email", ignore_result=True)
+def prune_raw_email() -> None:
+    """The daily beat entry: delete raw emails older than INBOUND_RAW_RETENTION_DAYS."""
+    from followups.inbound.retention import raw_emails_prune
+
+    try:
+        raw_emails_prune()
+    except (InterfaceError, OperationalError) as exc:
+        _database_away("prune_raw_email", exc)

@@ -28,6 +28,7 @@ from audit.models import Action
 from audit.services import ERASED, audit_erase_patient, audit_record
 from crm.models import Interaction, Patient
 from crm.roles import is_manager, person
+from followups.inbound.retention import raw_email_delete_for_patient
 from followups.models import (
     Attachment,
     Direction,
@@ -71,12 +72,11 @@ def _delete_files(rows: list[Any]) -> int:
 
 
 def _raw_emails_delete_for_patient(*, patient_id: int, raw_ids: set[int]) -> int:
-    """Delete these raw emails' files and blank what their rows say about the sender.
-
-    A local stand-in for followups.inbound.retention.raw_email_delete_for_patient (written
-    on another branch): when it lands, call that instead (same `patient_id`; it finds the
-    raw emails itself). Rows stay (triage items point at them); their bytes and addresses
-    go."""
+    """Delete these raw emails' files and blank what their rows say about the sender: the
+    ones erasure found through the patient's triage items, after
+    followups.inbound.retention.raw_email_delete_for_patient has deleted those it finds
+    itself (their journeys' mail, triage items naming them, mail from their address). Rows
+    stay (triage items point at them); their bytes and addresses go."""
     raws = list(RawEmail.objects.filter(pk__in=raw_ids))
     deleted = _delete_files(raws)
     RawEmail.objects.filter(pk__in=raw_ids).update(
@@ -139,7 +139,8 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
         ScheduledMessage.objects.filter(journey_id__in=journey_ids).update(last_error="")
         # Before the patient row is anonymised: the inbound app's version of this finds
         # mail sent from the patient's address by that address.
-        files_deleted = _raw_emails_delete_for_patient(patient_id=patient.pk, raw_ids=raw_ids)
+        files_deleted = raw_email_delete_for_patient(patient_id=patient.pk, now=now)
+        files_deleted += _raw_emails_delete_for_patient(patient_id=patient.pk, raw_ids=raw_ids)
 
         Patient.objects.filter(pk=patient.pk).update(
             full_name=f"Erased patient #{patient.pk}",

@@ -45,6 +45,7 @@ from followups.inbound.triage import (
     triage_dismiss,
 )
 from followups.models import NotificationPreference, ScheduledMessage, Status
+from followups.selectors import raw_emails_failed
 from followups.services import (
     FollowupError,
     message_send_one_off,
@@ -572,6 +573,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             # One query for every known sender's journeys the user may see.
             "journeys_of": selectors.journeys_by_patient(request.user, known),
             "procedures": selectors.procedure_choices(),
+            # Managers also see inbound mail that could not be processed at all.
+            "failed_raw": raw_emails_failed().count() if is_manager(request.user) else 0,
         },
     )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models.functions import Lower
 
 from crm.models import Patient
+from followups.inbound.auth import FAIL, PASS, sender_auth
 from followups.inbound.mime import Label, ParsedEmail, normalize_address
 from followups.models import (
     InboundLabel,
@@ -107,10 +108,25 @@ def match_message(parsed: ParsedEmail, envelope_recipient: str) -> Match:
             if journey is not None:
                 return Match(journey=journey, matched_by=MatchedBy.BOUNCED_RECIPIENT)
 
-    # 4. The sender: a patient's most recent active journey.
+    # 4. The sender: a patient's most recent active journey, if the address is not forged.
+    # Anyone can write a patient's address in From: a sender-only match must pass the
+    # authentication our own receiving side recorded (followups.inbound.auth), or it
+    # goes to triage and cancels nothing. Tokens and threads above need no such check.
     patient = patient_by_email(parsed.from_email)
+    auth = sender_auth(
+        parsed.authentication_results,
+        from_email=parsed.from_email,
+        authserv_id=settings.INBOUND_AUTHSERV_ID,
+    )
+    unverified = auth.verdict == FAIL or (auth.verdict != PASS and settings.INBOUND_REQUIRE_AUTH)
     if patient is not None:
         journey = _latest_journey(patient)
+        if journey is not None and unverified:
+            return Match(
+                reason=f"From {patient.full_name}'s address, but the sender did not pass "
+                f"authentication ({auth.detail[:120]}): possibly forged, nothing cancelled",
+                known_patient=patient,
+            )
         if journey is not None:
             return Match(journey=journey, matched_by=MatchedBy.SENDER)
 
@@ -118,7 +134,7 @@ def match_message(parsed: ParsedEmail, envelope_recipient: str) -> Match:
     # sender is usually forged, and our acknowledgment would be backscatter.
     to_inquiries = settings.INQUIRY_ADDRESS in recipients
     stranger = patient is None and bool(parsed.from_email) and parsed.label == Label.REPLY
-    if to_inquiries and stranger and not parsed.spam:
+    if to_inquiries and stranger and not parsed.spam and auth.verdict != FAIL:
         return Match(inquiry=True, recipient=settings.INQUIRY_ADDRESS)
 
     if patient is not None:
@@ -129,6 +145,8 @@ def match_message(parsed: ParsedEmail, envelope_recipient: str) -> Match:
         reason = f"An unmatched {InboundLabel(parsed.label).label.lower()}"
     elif parsed.spam:
         reason = "Marked as spam by the mail server or the ESP"
+    elif auth.verdict == FAIL:
+        reason = f"The sender did not pass authentication ({auth.detail[:120]})"
     elif to_inquiries:
         reason = "New sender to the inquiries address"
     else:

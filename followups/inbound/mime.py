@@ -43,6 +43,13 @@ SPLIT_CHARS = 100_000
 # Stored text and sanitised HTML are cut here (the raw message keeps everything).
 MAX_TEXT_CHARS = 500_000
 MAX_HTML_CHARS = 1_000_000
+# HTML nested deeper than this is flattened before sanitising: the sanitiser's tree
+# builder costs time in the square of the depth (1 MB of nested <div> took minutes).
+MAX_HTML_DEPTH = 200
+# RFC 5321: a path is at most 256 octets with its angle brackets, a local part 64.
+MAX_ADDRESS_CHARS = 254
+# A display name we show or write back (the acknowledgment's greeting) is cut here.
+MAX_NAME_CHARS = 80
 
 
 class Label:
@@ -116,6 +123,8 @@ class ParsedEmail:
     dsn: DeliveryReport | None = None
     # The receiving mail server (X-Spam-Flag / X-Spam-Status) or the ESP called it spam.
     spam: bool = False
+    # The Authentication-Results headers, top-most (added last, by our side) first.
+    authentication_results: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Not empty: the input is not an email we can store (the caller refuses it).
     refusal: str = ""
@@ -164,17 +173,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
     scoring of the single-byte charsets our patients write in, then Windows-1252 with
     replacement characters.
     """
-    declared = (declared or "").strip().strip('"').lower() or None
+    # A NUL in a charset name makes codecs raise ValueError rather than LookupError.
+    declared = (declared or "").replace("\x00", "").strip().strip('"').lower()[:40] or None
     problem = ""
     if declared in {"unknown-8bit", "x-unknown", "unknown", "none"}:
         problem, declared = f"charset {declared!r} says it is unknown", None
     if declared:
         try:
             return data.decode(declared), None
-        except LookupError:
-            problem = f"unknown charset {declared!r}"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:  # (a ValueError: before the next line)
             problem = f"text is not valid {declared}"
+        except (LookupError, ValueError):
+            problem = f"unknown charset {declared!r}"
     try:
         text = data.decode("utf-8")
         return text, (f"{problem}; read as UTF-8" if problem else None)
@@ -281,8 +291,35 @@ _ADDRESS_RE = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$
 
 
 def normalize_address(address: str) -> str:
+    """The address lower-cased, or "" when it is not one we can store and match: junk,
+    NUL or control characters, longer than RFC 5321 allows."""
     address = address.strip().strip("<>").strip().lower()
+    if len(address) > MAX_ADDRESS_CHARS or len(address.partition("@")[0]) > 64:
+        return ""
+    if any(ch < " " or ch == "\x7f" for ch in address):
+        return ""
     return address if _ADDRESS_RE.match(address) else ""
+
+
+# Anything that reads as a link or an address in a display name: a scheme, www., an
+# @, or a dotted host name ("Win big at evil.example/x").
+_NAME_LINK_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.\-]*:/+\S*|www\.\S*|\S*@\S*|\S*[\w-]\.[a-z][\w-]*(?:[./:?#]\S*)?)",
+    re.IGNORECASE,
+)
+
+
+def clean_display_name(name: str) -> str:
+    """A display name that is safe to show and to write back to the sender (we greet new
+    patients by it): no links or addresses, no control or bidi characters, collapsed
+    spaces, at most MAX_NAME_CHARS. Empty if nothing of a name is left."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = "".join(" " if unicodedata.category(ch)[0] in {"C", "Z"} else ch for ch in name)
+    name = _NAME_LINK_RE.sub(" ", name)
+    name = re.sub(r"\s+", " ", name).strip(" \"'<>()[]{},;:")
+    if not any(ch.isalpha() for ch in name):
+        return ""
+    return name[:MAX_NAME_CHARS].strip()
 
 
 def addresses(values: Iterable[Any], warnings: list[str] | None = None) -> list[tuple[str, str]]:
@@ -420,6 +457,8 @@ class _HtmlText(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
+    """Plain text of (at most MAX_HTML_CHARS of) an HTML body; linear in its length."""
+    html = flatten_deep_html(html[:MAX_HTML_CHARS])
     parser = _HtmlText()
     try:
         parser.feed(html)
@@ -436,10 +475,48 @@ _SAFE_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
 
 def sanitize_html(html: str) -> str:
     """HTML that is safe to show: no scripts, styles, event handlers, forms or images;
-    links get rel="noopener noreferrer nofollow"."""
+    links get rel="noopener noreferrer nofollow". Nesting beyond MAX_HTML_DEPTH is
+    flattened first, so the cost stays linear in the length."""
     return nh3.clean(
-        html, tags=_SAFE_TAGS, link_rel="noopener noreferrer nofollow", strip_comments=True
+        flatten_deep_html(html[:MAX_HTML_CHARS]),
+        tags=_SAFE_TAGS,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
     )
+
+
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^<>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr", "param", "keygen"}
+)
+
+
+def flatten_deep_html(html: str, *, max_depth: int = MAX_HTML_DEPTH) -> str:
+    """Drop the tags (not the text) that open or close below `max_depth` levels of
+    nesting. One regular-expression pass; real mail rarely nests 30 deep."""
+    depth = 0
+    out: list[str] = []
+    last = 0
+    changed = False
+    for tag in _TAG_RE.finditer(html):
+        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name in _VOID_TAGS or self_closing:
+            continue
+        if closing:
+            drop = depth > max_depth
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            drop = depth > max_depth
+        if drop:
+            out.append(html[last : tag.start()])
+            last = tag.end()
+            changed = True
+    if not changed:
+        return html
+    out.append(html[last:])
+    return "".join(out)
 
 
 def _is_attachment(part: MimeMessage) -> bool:

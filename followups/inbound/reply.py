@@ -209,21 +209,30 @@ def _split_signature(body: str) -> tuple[str, str]:
     """Cut a signature off the end of the reply, conservatively: a "-- " line, a
     "Sent from my phone" line near the end, or a closing line ("Best regards, Anna")
     followed only by a few short lines. A reply that merely starts a sentence with
-    "Thanks, ..." keeps it."""
+    "Thanks, ..." keeps it.
+
+    One pass from the end first counts, for every line, the non-empty lines after it and
+    whether they are all short: a forty-thousand-line email costs forty thousand steps,
+    not one rebuild of the rest per line."""
     lines = body.split("\n")
+    # after[i]: non-empty lines after line i; short[i]: all of them short, no question.
+    after = [0] * len(lines)
+    short = [True] * len(lines)
+    count, all_short = 0, True
+    for index in range(len(lines) - 1, -1, -1):
+        after[index], short[index] = count, all_short
+        rest = lines[index].strip()
+        if rest:
+            count += 1
+            all_short = all_short and len(rest) <= 60 and not rest.endswith("?")
     for index, line in enumerate(lines):
         if index == 0:
             continue  # a message does not start with its signature
         stripped = line.strip().lstrip("> ").strip()
-        rest = [r.strip() for r in lines[index + 1 :] if r.strip()]
-        if stripped in {"--", "-- ", "__"}:
-            return "\n".join(lines[:index]).rstrip(), "\n".join(lines[index:]).strip()
-        if _SENT_FROM_RE.match(stripped) and len(rest) <= 2:
-            return "\n".join(lines[:index]).rstrip(), "\n".join(lines[index:]).strip()
         if (
-            _CLOSING_RE.match(stripped)
-            and len(rest) <= 8
-            and all(len(r) <= 60 and not r.endswith("?") for r in rest)
+            stripped in {"--", "-- ", "__"}
+            or (after[index] <= 2 and _SENT_FROM_RE.match(stripped))
+            or (after[index] <= 8 and short[index] and _CLOSING_RE.match(stripped))
         ):
             return "\n".join(lines[:index]).rstrip(), "\n".join(lines[index:]).strip()
     return body, ""

@@ -24,6 +24,7 @@ Two doors, one service: anymail's inbound webhook (followups.receivers) and
 from __future__ import annotations
 
 import datetime as dt
+import email.encoders
 import logging
 import re
 import uuid
@@ -34,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from audit.models import Action
@@ -56,12 +59,13 @@ from followups.models import (
     TriageItem,
 )
 from followups.services import FollowupError, messages_cancel_on_reply, patient_mark_undeliverable
-from followups.tasks import notify_reply
+from followups.tasks import notify_reply, process_raw_email
 from journeys.models import Journey
 from journeys.services import JourneyError, inquiry_open, journey_mark_waiting
 
 if TYPE_CHECKING:
     from crm.roles import Actor
+    from followups.inbound.webhook import EspPost
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ STORED = "stored"
 INQUIRY = "inquiry"
 TRIAGE = "triage"
 DUPLICATE = "duplicate"
+RECEIVED = "received"  # kept; a worker processes it (the webhook)
 REFUSED = "refused"
 FAILED = "failed"
 
@@ -112,10 +117,16 @@ def inbound_receive(
     size: int | None = None,
     truncated: bool = False,
     received_at: dt.datetime | None = None,
+    spam: bool = False,
+    defer: bool = False,
 ) -> InboundResult:
     """Receive one email: raw RFC 5322 bytes (the pipe) or an AnymailInboundMessage (the
-    webhook). Returns an InboundResult; raises only DatabaseError (the database is away:
-    the caller tells the MTA/ESP to retry, which still has the message).
+    webhook). The bytes are kept (file + committed RawEmail row) before anything reads
+    them. Then, with `defer` (the webhook: answer the ESP at once), a worker processes
+    the row (`raw_email_process`, enqueued on commit; the reaper catches a lost enqueue)
+    and the result says "received"; without it (the pipe) it is processed here, by the
+    same service. Raises only DatabaseError (the database is away: the caller tells the
+    MTA/ESP to retry, which still has the message).
 
     `size`/`truncated`: the pipe reads at most 2 x INBOUND_MAX_MESSAGE_BYTES and passes
     the full size it saw, so an oversized message is refused but its start is kept.
@@ -123,12 +134,11 @@ def inbound_receive(
     if (raw is None) == (anymail_message is None):
         raise ValueError("Pass exactly one of raw= or anymail_message=.")
     received_at = received_at or timezone.now()
-    spam = False
     if anymail_message is not None:
-        raw = _anymail_bytes(anymail_message)
+        raw = anymail_bytes(anymail_message)
         envelope_sender = envelope_sender or str(anymail_message.envelope_sender or "")
         envelope_recipient = envelope_recipient or str(anymail_message.envelope_recipient or "")
-        spam = bool(getattr(anymail_message, "spam_detected", False))
+        spam = spam or bool(getattr(anymail_message, "spam_detected", False))
     assert raw is not None
     raw_email = raw_email_keep(
         raw=raw,
@@ -138,22 +148,118 @@ def inbound_receive(
         received_at=received_at,
         size=size if size is not None else len(raw),
         truncated=truncated,
+        spam=spam,
     )
-    return inbound_process(raw_email=raw_email, raw=raw, spam=spam)
+    if defer:
+        transaction.on_commit(partial(_enqueue_processing, raw_email.pk))
+        return InboundResult(
+            outcome=RECEIVED,
+            detail=f"received: raw email #{raw_email.pk}, processed by a worker",
+            raw_email_id=raw_email.pk,
+        )
+    result = raw_email_process(raw_email_id=raw_email.pk, raw=raw)
+    assert result is not None  # a row we just kept is never claimed by anyone else
+    return result
 
 
-def _anymail_bytes(message: Any) -> bytes:
+def inbound_receive_webhook(
+    *, anymail_message: Any, esp: str, esp_post: EspPost | None = None
+) -> InboundResult:
+    """The webhook's door: keep the message and let a worker process it. The ESP's own
+    raw MIME is kept when its post carried one (`esp_post`, from the request); else the
+    message anymail built from the ESP's fields. If that cannot be written out, the
+    ESP's post itself is kept, marked failed for a person."""
+    source = f"webhook:{esp}"
+    raw = esp_post.raw_mime if esp_post is not None else None
+    if raw is None:
+        try:
+            raw = anymail_bytes(anymail_message)
+        except ValueError as exc:
+            return inbound_keep_esp_post(
+                esp=esp,
+                payload=esp_post.payload if esp_post is not None else b"",
+                raw_mime=None,
+                reason=str(exc),
+            )
+    return inbound_receive(
+        raw=raw,
+        source=source,
+        envelope_sender=str(anymail_message.envelope_sender or ""),
+        envelope_recipient=str(anymail_message.envelope_recipient or ""),
+        spam=bool(getattr(anymail_message, "spam_detected", False)),
+        defer=True,
+    )
+
+
+def inbound_keep_esp_post(
+    *, esp: str, payload: bytes, raw_mime: bytes | None, reason: str
+) -> InboundResult:
+    """An authenticated post anymail could not read: its raw MIME goes the usual way (our
+    parser reads what anymail's cannot); without one the post itself is kept, failed."""
+    if raw_mime:
+        return inbound_receive(raw=raw_mime, source=f"webhook:{esp}", defer=True)
+    raw_email = raw_email_keep(
+        raw=payload,
+        source=f"webhook:{esp}",
+        received_at=timezone.now(),
+        status=RawStatus.FAILED,
+        detail=f"failed: {reason}; the ESP's post is kept as it came, for a person to look at",
+    )
+    return InboundResult(outcome=FAILED, detail=raw_email.detail, raw_email_id=raw_email.pk)
+
+
+def _enqueue_processing(raw_email_pk: int) -> None:
+    """After commit. A lost enqueue (the broker is down) is not lost mail: the reaper
+    finds the unclaimed row and enqueues it again."""
+    try:
+        process_raw_email.apply_async((raw_email_pk,), retry=False)
+    except Exception:  # noqa: BLE001
+        log.warning("Broker unavailable: raw email %d waits for the reaper.", raw_email_pk)
+
+
+def anymail_bytes(message: Any) -> bytes:
     """The bytes of an AnymailInboundMessage: the ESP's raw MIME when it sent one, else
-    the message anymail rebuilt from the ESP's parsed fields."""
+    the message anymail rebuilt from the ESP's parsed fields. Headers are written back
+    as they came (no refolding: a megabyte of folded Subject costs a copy, not minutes).
+    Raises ValueError when it cannot be written at all (MIME nested too deep for the
+    recursive generator): the caller keeps the ESP's post instead."""
+    _base64_binary_parts(message)
+    policy = getattr(message, "policy", None)
+    clone = getattr(policy, "clone", None)
+    kwargs: dict[str, Any] = {}
+    if clone is not None:
+        try:
+            kwargs["policy"] = clone(refold_source="none", max_line_length=0)
+        except TypeError:  # a compat32 policy has no refold_source
+            kwargs["policy"] = clone(max_line_length=0)
     for serialize in (
-        lambda: message.as_bytes(),
-        lambda: message.as_string().encode("utf-8", "surrogateescape"),
+        lambda: message.as_bytes(**kwargs),
+        lambda: message.as_string(**kwargs).encode("utf-8", "surrogateescape"),
     ):
         try:
             return bytes(serialize())
         except Exception:  # noqa: BLE001, S112 - try the next way; never lose the mail
             continue
-    return str(message).encode("utf-8", "replace")
+    raise ValueError("the ESP's message could not be written out as MIME")
+
+
+def _base64_binary_parts(message: Any) -> None:
+    """anymail builds the attachments of parsed-field ESPs (Postmark JSON, Mailgun's
+    fully-parsed post) with raw bytes and no transfer encoding; written out as they are,
+    line endings inside the photo are rewritten. Encode such parts as base64 first.
+    (Its own stack: the stdlib's walk() recurses once per level.)"""
+    stack = [message]
+    while stack:
+        part = stack.pop()
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend(p for p in payload if hasattr(p, "get_payload"))
+        elif part.get_content_maintype() not in {"text", "multipart", "message"} and str(
+            part.get("Content-Transfer-Encoding", "")
+        ).strip().lower() not in {"base64", "quoted-printable"}:
+            # set_payload(bytes) keeps them as surrogate-escaped text: back to bytes.
+            del part["Content-Transfer-Encoding"]
+            email.encoders.encode_base64(part)
 
 
 def raw_email_keep(
@@ -165,6 +271,9 @@ def raw_email_keep(
     received_at: dt.datetime,
     size: int | None = None,
     truncated: bool = False,
+    spam: bool = False,
+    status: str = RawStatus.RECEIVED,
+    detail: str = "",
 ) -> RawEmail:
     """Write the bytes to storage and commit their row, before anything reads them. If
     the database refuses, the file is removed again and the error goes up: the MTA or
@@ -175,10 +284,14 @@ def raw_email_keep(
         size=size if size is not None else len(raw),
         truncated=truncated,
         sha256=hashlib.sha256(raw).hexdigest(),
-        source=source[:40],
-        envelope_sender=envelope_sender.strip()[:320],
-        envelope_recipient=envelope_recipient.strip()[:320],
+        # PostgreSQL stores no NUL; an ESP's envelope field is the sender's to write.
+        source=source.replace("\x00", "")[:40],
+        envelope_sender=envelope_sender.replace("\x00", "").strip()[:320],
+        envelope_recipient=envelope_recipient.replace("\x00", "").strip()[:320],
         received_at=received_at,
+        spam=spam,
+        status=status,
+        detail=detail.replace("\x00", "")[:2000],
     )
     name = f"{received_at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
     raw_email.file.save(name, ContentFile(raw), save=False)
@@ -193,8 +306,68 @@ def raw_email_keep(
 
 def _finish(raw_email: RawEmail, status: str, detail: str) -> None:
     RawEmail.objects.filter(pk=raw_email.pk).update(
-        status=status, detail=detail[:2000], updated_at=timezone.now()
+        status=status, detail=detail.replace("\x00", "")[:2000], updated_at=timezone.now()
     )
+
+
+def raw_email_process(*, raw_email_id: int, raw: bytes | None = None) -> InboundResult | None:
+    """Process a kept raw email once: claim it with a conditional UPDATE (still
+    "received", and unclaimed or its claim older than INBOUND_CLAIM_TIMEOUT), read its
+    file, then parse, match, store and act (`inbound_process`). Returns None when
+    another worker has it or it was done already: a duplicate task is a no-op."""
+    stale = ExpressionWrapper(
+        Now() - dt.timedelta(seconds=settings.INBOUND_CLAIM_TIMEOUT),
+        output_field=DateTimeField(),
+    )
+    claimed = (
+        RawEmail.objects.filter(pk=raw_email_id, status=RawStatus.RECEIVED)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=Now(), attempts=F("attempts") + 1, updated_at=timezone.now())
+    )
+    if not claimed:
+        return None
+    raw_email = RawEmail.objects.get(pk=raw_email_id)
+    if raw is None:
+        try:
+            with raw_email.file.open("rb") as handle:
+                raw = handle.read()
+        except (OSError, ValueError) as exc:
+            if raw_email.attempts >= settings.INBOUND_MAX_ATTEMPTS:
+                return _failed(raw_email, f"its file could not be read ({type(exc).__name__})")
+            raise  # storage hiccup: the claim times out and the reaper tries again
+    return inbound_process(raw_email=raw_email, raw=raw, spam=raw_email.spam)
+
+
+def raw_emails_reap(*, limit: int = 500) -> tuple[int, int]:
+    """The beat entry's work: enqueue raw emails still "received" whose enqueue was lost
+    (unclaimed for a minute) or whose worker died (claim older than
+    INBOUND_CLAIM_TIMEOUT); mark failed those claimed INBOUND_MAX_ATTEMPTS times already.
+    Returns (enqueued, failed)."""
+    timeout = dt.timedelta(seconds=settings.INBOUND_CLAIM_TIMEOUT)
+    stuck = RawEmail.objects.filter(status=RawStatus.RECEIVED).filter(
+        Q(
+            claimed_at__isnull=True,
+            created_at__lt=ExpressionWrapper(
+                Now() - dt.timedelta(seconds=60), output_field=DateTimeField()
+            ),
+        )
+        | Q(claimed_at__lt=ExpressionWrapper(Now() - timeout, output_field=DateTimeField()))
+    )
+    enqueued = failed = 0
+    for pk, attempts, claimed_at in stuck.order_by("received_at").values_list(
+        "pk", "attempts", "claimed_at"
+    )[:limit]:
+        if claimed_at is not None and attempts >= settings.INBOUND_MAX_ATTEMPTS:
+            gave_up = _failed(
+                RawEmail(pk=pk),
+                f"gave up after {attempts} attempts (the worker died or timed out each time)",
+                only_if_received=True,
+            )
+            failed += gave_up.outcome == FAILED
+            continue
+        _enqueue_processing(pk)
+        enqueued += 1
+    return enqueued, failed
 
 
 def inbound_process(*, raw_email: RawEmail, raw: bytes, spam: bool = False) -> InboundResult:
@@ -253,12 +426,23 @@ _RAW_STATUS = {
 }
 
 
-def _failed(raw_email: RawEmail, reason: str) -> InboundResult:
+def _failed(raw_email: RawEmail, reason: str, *, only_if_received: bool = False) -> InboundResult:
+    """Mark the raw email failed (for a person: the admin's filter, the managers' Inbox).
+    `only_if_received`: the reaper's, which must not overwrite a worker that finished."""
+    reason = reason.replace("\x00", "")
     detail = f"failed: {reason}; raw kept as raw email #{raw_email.pk} for a person to look at"
+    rows = RawEmail.objects.filter(pk=raw_email.pk)
+    if only_if_received:
+        rows = rows.filter(status=RawStatus.RECEIVED)
     try:
-        _finish(raw_email, RawStatus.FAILED, detail)
+        marked = rows.update(
+            status=RawStatus.FAILED, detail=detail[:2000], updated_at=timezone.now()
+        )
     except DatabaseError:
         log.exception("Could not mark raw email %d as failed.", raw_email.pk)
+        marked = 1
+    if not marked:
+        return InboundResult(outcome=DUPLICATE, detail="", raw_email_id=raw_email.pk)
     return InboundResult(outcome=FAILED, detail=detail, raw_email_id=raw_email.pk)
 
 

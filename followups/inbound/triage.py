@@ -61,6 +61,11 @@ def _open_item(item_id: int, actor: Actor) -> TriageItem:
 
 
 def _reparse(item: TriageItem) -> ParsedEmail:
+    if item.raw_email.pruned_at is not None:
+        raise TriageError(
+            f"The raw email of triage item #{item.pk} was deleted (retention or erasure): "
+            "dismiss it."
+        )
     with item.raw_email.file.open("rb") as handle:
         return parse_email(handle.read())
 

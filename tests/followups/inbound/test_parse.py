@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from followups.inbound import parse
 from followups.inbound.classify import guess_language
 from followups.inbound.mime import (
+    MAX_HTML_DEPTH,
     Label,
+    clean_display_name,
     decode_bytes,
+    flatten_deep_html,
     header_text,
     html_to_text,
     safe_filename,
@@ -18,6 +22,16 @@ from followups.inbound.mime import (
 )
 from followups.inbound.parse import parse_email
 from followups.inbound.reply import split_reply
+
+from .hostile import (
+    deep_multipart,
+    folded_subject,
+    hang_guard,
+    long_sender,
+    many_lines,
+    nested_divs,
+    with_nul,
+)
 
 # (language, reply as the client writes it, what the patient wrote, a line of the quote)
 CLIENTS = [
@@ -342,3 +356,117 @@ def test_the_language_of_a_new_inquiry() -> None:
     ]:
         assert guess_language(text, allowed=languages) == expected, text
     assert guess_language("anything", header="it-IT", allowed=languages) == "it"
+
+
+# --- Hostile shapes: every step linear or capped (issue 10) -------------------------------
+
+
+def test_a_forty_thousand_line_email_is_read_in_one_pass() -> None:
+    # The signature split rebuilt the remaining lines for every line: 49 s for this.
+    with hang_guard():
+        parsed = parse_email(many_lines())
+    assert parsed.text.count("hello") == 40_000
+    assert parsed.split.style == "plain" and parsed.split.signature == ""
+
+
+def test_a_signature_is_still_cut_only_near_the_end() -> None:
+    body = "Thanks, the dates work.\n" + "line\n" * 20 + "Best regards,\nAnna\n"
+    split = split_reply(body)
+    assert split.reply.startswith("Thanks, the dates work.") and split.signature.startswith(
+        "Best regards"
+    )
+    long_tail = "Yes.\nBest regards,\n" + "\n".join(f"line {i}" for i in range(12))
+    assert split_reply(long_tail).signature == ""  # too much after the closing
+
+
+def test_a_megabyte_of_nested_divs_is_flattened_before_sanitising() -> None:
+    with hang_guard():
+        parsed = parse_email(nested_divs())
+    assert "Where do I send the X-ray?" in parsed.text
+    assert "Where do I send the X-ray?" in parsed.html
+    assert parsed.html.count("<div>") <= MAX_HTML_DEPTH
+
+
+def test_flattening_keeps_shallow_html_and_the_text_of_deep_html() -> None:
+    shallow = "<div><p>Hi <b>there</b></p><br></div>"
+    assert flatten_deep_html(shallow) == shallow
+    deep = "<div>" * 5 + "x" + "</div>" * 5
+    assert flatten_deep_html(deep, max_depth=2) == "<div><div>x</div></div>"
+
+
+def test_a_megabyte_of_folded_subject() -> None:
+    with hang_guard():
+        parsed = parse_email(folded_subject())
+    assert parsed.subject.startswith("word word") and len(parsed.subject) == 300
+    assert parsed.split.reply == "Please call me back."
+    assert parsed.from_email == "anna@example.de" and parsed.message_id == "<hostile-1@example.de>"
+    assert any("A header over 64 KB was cut" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("depth", [500, 1000])
+def test_multipart_nested_hundreds_deep(depth: int) -> None:
+    # 1,000 levels raised RecursionError in the stdlib parser.
+    with hang_guard():
+        parsed = parse_email(deep_multipart(depth))
+    assert "The bottom line." in parsed.text
+    assert parsed.from_email == "anna@example.de" and parsed.message_id
+    if depth == 1000:
+        assert any("nested too deep" in w for w in parsed.warnings)
+
+
+def test_nul_characters_are_taken_out_of_everything_stored() -> None:
+    parsed = parse_email(with_nul())
+    stored = [
+        parsed.subject,
+        parsed.text,
+        parsed.split.reply,
+        *parsed.warnings,
+        *(a.original_filename for a in parsed.attachments),
+        *(a.filename for a in parsed.attachments),
+        *(a.content_type for a in parsed.attachments),
+    ]
+    assert not any("\x00" in value for value in stored), stored
+    assert parsed.subject == "Hello there" and parsed.split.reply == "My reply."
+    assert [a.original_filename for a in parsed.attachments] == ["scan.pdf"]
+    assert any("NUL characters were removed" in w for w in parsed.warnings)
+
+
+def test_an_address_longer_than_rfc_5321_allows_is_not_used() -> None:
+    parsed = parse_email(long_sender())
+    assert parsed.from_email == ""
+    assert any("No usable From address" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Anna Müller", "Anna Müller"),
+        ("Dr. J. R. Smith", "Dr. J. R. Smith"),
+        ("Claim your prize at http://evil.example/win now", "Claim your prize at now"),
+        ("Win big: evil.example", "Win big"),
+        ("www.evil.example", ""),
+        ("x@evil.example", ""),
+        ("Anna\x00\u202e Smith\r\n", "Anna Smith"),
+        ("A" * 300, "A" * 80),
+    ],
+)
+def test_display_names_lose_links_and_control_characters(name: str, expected: str) -> None:
+    assert clean_display_name(name) == expected
+
+
+def test_a_multipart_of_too_many_lines_is_read_flat(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stdlib parser costs about a microsecond a line: 25 MB of six-byte lines in a
+    # multipart took seconds. Real mail stays far below the cap (base64 lines are long).
+    monkeypatch.setattr(parse, "MAX_MIME_LINES", 100)
+    raw = deep_multipart(1).replace(b"The bottom line.", b"hello\r\n" * 200)
+    parsed = parse_email(raw)
+    assert parsed.text.count("hello") == 200
+    assert any("too many lines" in w for w in parsed.warnings)
+
+
+def test_a_single_part_body_keeps_its_bytes_through_the_shortcut() -> None:
+    raw = (
+        b"From: a@example.de\r\nSubject: x\r\nContent-Type: text/plain; charset=cp1254\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\nTe\xfeekk\xfcrler, g\xfcle g\xfcle.\r\n"
+    )
+    assert parse_email(raw).text.strip() == "Teşekkürler, güle güle."

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from crm.models import Patient, PatientSource, Procedure
 from followups.checks import webhook_secret_required
-from followups.inbound.store import TriageError, inbound_receive
+from followups.inbound.store import TriageError, inbound_receive, raw_email_process
 from followups.inbound.triage import (
     reply_notice_send,
     triage_attach,
@@ -788,6 +788,15 @@ def basic_auth() -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"hook:secret").decode()}
 
 
+def process_received() -> list[str]:
+    """What the worker does after a webhook answered: process every kept raw email."""
+    return [
+        result.outcome if result else "claimed elsewhere"
+        for pk in RawEmail.objects.filter(status=RawStatus.RECEIVED).values_list("pk", flat=True)
+        for result in [raw_email_process(raw_email_id=pk)]
+    ]
+
+
 def mailgun_signature() -> dict[str, str]:
     timestamp, token = "1762167737", "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
     signature = hmac.new(b"mg-key", f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
@@ -829,6 +838,8 @@ def test_mailgun_inbound_fully_parsed(
     }
     response = client.post("/anymail/mailgun/inbound/", data=data, **basic_auth())
     assert response.status_code == 200
+    assert RawEmail.objects.get().status == RawStatus.RECEIVED  # answered before processing
+    assert process_received() == ["stored"]
     message = Message.objects.get(direction=Direction.IN)
     assert (message.journey_id, message.matched_by) == (journey.pk, MatchedBy.TOKEN)
     assert message.text_reply == "Sí, el martes 17 me viene bien."
@@ -837,6 +848,7 @@ def test_mailgun_inbound_fully_parsed(
     # The ESP retries: answered 200, stored once.
     again = client.post("/anymail/mailgun/inbound/", data=data, **basic_auth())
     assert again.status_code == 200
+    assert process_received() == ["duplicate"]
     assert Message.objects.filter(direction=Direction.IN).count() == 1
 
 
@@ -851,6 +863,8 @@ def test_mailgun_inbound_raw_mime_and_a_bad_signature(
     data = {"body-mime": raw, "recipient": reply_address(journey.pk), **mailgun_signature()}
     response = client.post("/anymail/mailgun/inbound_mime/", data=data, **basic_auth())
     assert response.status_code == 200
+    assert process_received() == ["stored"]
+    assert RawEmail.objects.get().file.read() == raw.encode()  # Mailgun's bytes, as they came
     assert Message.objects.get(direction=Direction.IN).journey_id == journey.pk
     forged = {**data, "signature": "0" * 64}
     assert (
@@ -913,6 +927,7 @@ def test_postmark_inbound_parsed_json(
         **basic_auth(),
     )
     assert response.status_code == 200
+    assert process_received() == ["stored"]
     message = Message.objects.get(direction=Direction.IN)
     assert message.journey_id == journey.pk and message.counts_as_reply
     assert message.text_reply == "Yes, the 16th suits me."
@@ -950,6 +965,7 @@ def test_postmark_inbound_with_raw_email_and_the_doors_it_keeps_shut(
         "/anymail/postmark/inbound/", data=payload, content_type="application/json", **basic_auth()
     )
     assert response.status_code == 200
+    assert process_received() == ["stored"]
     message = Message.objects.get(direction=Direction.IN)
     assert "Is that normal?" in message.text_reply and message.signature == "Sent from my iPhone"
 
