@@ -7,4 +7,4 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the sign-in receiver that marks a session as owing its second factor.
-        from crm.accounts import twofactor  # noqa: F401
+        from crm.accounts import lockout, twofactor  # noqa: F401

@@ -156,7 +156,10 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
 _lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=0)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Off: axes would delete every failure of the address too, so an insider could guess a
+# colleague's password nine times, sign in as themselves from the same address, and go on
+# forever. A success forgets only its own username's failures (crm.accounts.lockout).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "crm/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "crm.accounts.lockout.client_ip"
 # Two-factor sign-in (TOTP apps, plus one-time recovery codes): always for managers and

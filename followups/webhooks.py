@@ -25,25 +25,31 @@ ANYMAIL_BACKEND_PREFIX = "anymail.backends."
 
 
 def webhook_esps() -> frozenset[str]:
-    """The ESPs whose webhooks are open: the one mail comes in through (INBOUND_ESP) and the
+    """The ESPs with an open webhook: the one mail comes in through (INBOUND_ESP) and the
     one mail goes out through (its tracking events). Read per request, like the settings."""
-    esps = set()
-    if settings.INBOUND_ESP:
-        esps.add(settings.INBOUND_ESP)
+    esps = set(inbound_esps())
     backend = settings.EMAIL_BACKEND_PATH
     if backend.startswith(ANYMAIL_BACKEND_PREFIX):
         esps.add(backend.removeprefix(ANYMAIL_BACKEND_PREFIX).split(".", 1)[0])
     return frozenset(esps)
 
 
+def inbound_esps() -> frozenset[str]:
+    """Only INBOUND_ESP's inbound route takes mail: the sending ESP's tracking route being
+    open must not open its inbound one too (mail would arrive through a door nobody set up)."""
+    return frozenset({settings.INBOUND_ESP}) if settings.INBOUND_ESP else frozenset()
+
+
 def webhook_secret_missing() -> bool:
     return not settings.DEBUG and not settings.ANYMAIL.get("WEBHOOK_SECRET")
 
 
-def _door(esp: str, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _door(
+    esp: str, view: Callable[..., HttpResponse], *, inbound: bool
+) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if esp not in webhook_esps():
+        if esp not in (inbound_esps() if inbound else webhook_esps()):
             raise Http404("No webhook for this ESP.")
         if webhook_secret_missing():
             return HttpResponseForbidden(
@@ -63,7 +69,7 @@ app_name = "anymail"  # anymail's own URL names keep working: reverse("anymail:.
 urlpatterns = [
     URLPattern(
         pattern.pattern,
-        _door(_esp_of(pattern), pattern.callback),
+        _door(_esp_of(pattern), pattern.callback, inbound="inbound" in str(pattern.pattern)),
         pattern.default_args,
         pattern.name,
     )

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import Sum
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 
@@ -56,3 +58,14 @@ def lockout_clear(*, kind: str, value: str) -> int:
     with transaction.atomic():
         count, _ = AccessAttempt.objects.filter(**{field: value}).delete()
     return count
+
+
+@receiver(user_logged_in, dispatch_uid="crm.accounts.lockout_forget_own_failures")
+def _forget_own_failures(
+    sender: object, request: HttpRequest, user: object, **kwargs: object
+) -> None:
+    """A successful sign-in forgets the failures of that username only. The address's
+    failures against other usernames stay counted (AXES_RESET_ON_SUCCESS is off)."""
+    username = getattr(user, "get_username", lambda: "")()
+    if username:
+        AccessAttempt.objects.filter(username=username).delete()

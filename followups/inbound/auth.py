@@ -64,10 +64,13 @@ def sender_auth(headers: list[str], *, from_email: str, authserv_id: str) -> Sen
     wanted = authserv_id.strip().lower()
     if not wanted:
         return SenderAuth(NONE, "no authserv-id configured (INBOUND_AUTHSERV_ID)")
-    for header in headers:
+    # Only the top-most header can be ours: our receiving server adds its verdict above
+    # whatever the message arrived with. A lower header naming our server was written by
+    # the sender (a forger can claim "dmarc=pass" in our name), so it is never read.
+    for header in headers[:1]:
         serv_id, results = _parse(header)
         if serv_id != wanted:
-            continue
+            break
         from_domain = from_email.rpartition("@")[2].lower()
         said = ", ".join(f"{m}={r}" for m, r, _ in results) or "none"
         verdicts = {method: result for method, result, _ in results if method == "dmarc"}
@@ -91,4 +94,4 @@ def sender_auth(headers: list[str], *, from_email: str, authserv_id: str) -> Sen
         ):
             return SenderAuth(FAIL, said)
         return SenderAuth(NONE, said)
-    return SenderAuth(NONE, f"no Authentication-Results header from {wanted}")
+    return SenderAuth(NONE, f"the top-most Authentication-Results header is not from {wanted}")

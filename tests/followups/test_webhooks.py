@@ -63,3 +63,21 @@ def test_the_outgoing_esp_and_the_inbound_esp_are_mounted(settings):
     assert webhook_esps() == {"postmark", "amazon_ses"}
     # anymail's URL names still resolve (ESP dashboards are set up from them).
     assert reverse("anymail:postmark_inbound_webhook") == "/anymail/postmark/inbound/"
+
+
+def test_the_sending_esp_takes_no_inbound_mail_unless_it_is_the_inbound_esp(client, settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+    auth = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"hook:secret").decode()}
+    settings.INBOUND_ESP = ""
+    settings.EMAIL_BACKEND_PATH = "anymail.backends.postmark.EmailBackend"
+    assert post(client, "/anymail/postmark/inbound/", **auth).status_code == 404
+    assert not RawEmail.objects.exists()
+    # Its tracking events still come in.
+    event = {"RecordType": "Delivery", "MessageID": "x", "Recipient": "a@example.de"}
+    tracking = client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(event),
+        content_type="application/json",
+        **auth,
+    )
+    assert tracking.status_code == 200

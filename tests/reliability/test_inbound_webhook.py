@@ -54,6 +54,7 @@ class Gunicorn:
             cwd=BASE_DIR,
             env=processes.env(
                 ANYMAIL_WEBHOOK_SECRET=SECRET,
+                INBOUND_ESP="postmark",
                 MEDIA_ROOT=str(media),
                 INBOUND_MAX_MESSAGE_BYTES=str(25 * MB),
                 ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -93,3 +93,28 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, coordinator
         HTTP_X_FORWARDED_FOR="203.0.113.60",
     )
     assert other.status_code == 302
+
+
+def test_signing_in_as_yourself_does_not_clear_guesses_at_a_colleague(
+    coordinator, other_coordinator, settings
+):
+    """An insider guessing a colleague's password nine times, then signing in as themselves
+    from the same address to reset the count, is still stopped: a success forgets only
+    its own username's failures."""
+    limit = settings.AXES_FAILURE_LIMIT
+    guessed = 0
+    for _round in range(4):
+        for n in range(limit - 1):
+            sign_in(Client(), "omar", f"guess-{guessed + n}", address="203.0.113.50")
+        guessed += limit - 1
+        # carmen's own sign-in from the same address; until the address itself is locked.
+        sign_in(Client(), "carmen", "pw-carmen", address="203.0.113.50")
+    # omar is locked from anywhere, even with his right password.
+    assert sign_in(Client(), "omar", "pw-omar", address="198.51.100.20").status_code == 429
+
+
+def test_a_success_forgets_its_own_failures(coordinator, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(Client(), "carmen", f"typo-{n}")
+    assert sign_in(Client(), "carmen", "pw-carmen").status_code == 302
+    assert not AccessAttempt.objects.filter(username="carmen").exists()

@@ -23,9 +23,12 @@ OURS = "mx.clinic.example"
         ([f"{OURS}; spf=neutral smtp.mailfrom=anna@example.de"], NONE),
         ([f"{OURS}; none"], NONE),
         ([], NONE),
-        # Only OUR header counts: a forger's own "pass" further down is ignored...
+        # Only OUR header on top counts: a forger's own "pass" further down is ignored...
         ([f"{OURS}; dmarc=fail", f"{OURS}; dmarc=pass"], FAIL),
-        (["mx.evil.example; dmarc=pass", f"{OURS}; spf=fail smtp.mailfrom=anna@example.de"], FAIL),
+        # ...even one written in our server's name when ours did not add one on top (the
+        # sender wrote every header below the top one)...
+        (["mx.evil.example; dmarc=fail", f"{OURS}; dmarc=pass header.from=example.de"], NONE),
+        (["mx.evil.example; dmarc=pass", f"{OURS}; spf=fail smtp.mailfrom=anna@example.de"], NONE),
         # ...and so is one from another server altogether.
         (["mx.evil.example; dmarc=pass header.from=example.de"], NONE),
     ],

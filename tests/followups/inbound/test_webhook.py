@@ -78,6 +78,15 @@ def big_mime(journey: Journey) -> bytes:
     return message.as_bytes()
 
 
+@pytest.fixture(autouse=True)
+def _every_inbound_esp_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about what arrives (sizes, formats, hostile mail) through each ESP's
+    format; which ESP's door is open is tests/followups/test_webhooks.py's subject."""
+    monkeypatch.setattr(
+        "followups.webhooks.inbound_esps", lambda: frozenset({"mailgun", "sendgrid", "postmark"})
+    )
+
+
 def post_mailgun_parsed(client: Client, journey: Journey) -> Any:
     headers = [
         ["From", "Anna <anna@example.de>"],
