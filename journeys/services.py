@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from crm.inputs import date_problem
 from crm.models import Interaction, InteractionDirection, InteractionKind
 from crm.roles import Actor, is_manager, person
 from journeys import hooks
@@ -150,6 +151,13 @@ def journey_move(
         raise TransitionNotAllowed(
             f"Unknown target {target!r}; choose one of: {', '.join(TARGETS)}."
         )
+    if expected_stage is not None and expected_stage not in STAGE_ORDER:
+        raise TransitionNotAllowed(
+            f"Unknown stage {expected_stage!r}; expected one of: {', '.join(STAGE_ORDER)}."
+        )
+    problem = date_problem(postponed_until)
+    if problem:
+        raise TransitionNotAllowed(problem)
     manager = is_manager(actor)
     reason = reason.strip()
     now = at or timezone.now()
@@ -368,6 +376,10 @@ def journey_plan_dates(
         "planned_procedure": planned_procedure,
         "planned_departure": planned_departure,
     }
+    for value in dates.values():
+        problem = date_problem(value)
+        if problem:
+            raise JourneyError(problem)
     if planned_arrival and planned_departure and planned_departure < planned_arrival:
         raise JourneyError("The departure cannot be before the arrival.")
     if planned_procedure and planned_arrival and planned_procedure < planned_arrival:

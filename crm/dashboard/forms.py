@@ -13,8 +13,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from crm.dashboard.rendering import RENDERER
+from crm.inputs import date_problem
 from crm.models import InteractionDirection, InteractionKind, PatientSource, Procedure
-from journeys.models import LostReason
+from journeys.models import STAGE_ORDER, LostReason
+from journeys.services import TARGETS
 
 
 class DashboardForm(forms.Form):
@@ -100,10 +102,26 @@ class InteractionForm(DashboardForm):
         return data
 
 
+def _sane_date(value: dt.date | None) -> dt.date | None:
+    problem = date_problem(value)
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
+
+
 class DatesForm(DashboardForm):
     planned_arrival = forms.DateField(required=False, widget=DateInput(), label="Arrival")
     planned_procedure = forms.DateField(required=False, widget=DateInput(), label="Procedure")
     planned_departure = forms.DateField(required=False, widget=DateInput(), label="Departure")
+
+    def clean_planned_arrival(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_arrival"))
+
+    def clean_planned_procedure(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_procedure"))
+
+    def clean_planned_departure(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_departure"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -133,6 +151,9 @@ class CloseForm(DashboardForm):
     )
     postponed_until = forms.DateField(required=False, widget=DateInput(), label="Re-engage on")
 
+    def clean_postponed_until(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("postponed_until"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("target") == "lost" and not data.get("lost_reason"):
@@ -151,11 +172,16 @@ class CloseForm(DashboardForm):
 class MoveForm(DashboardForm):
     """A move from the board or the journey page, checked again by journey_move."""
 
-    target = forms.CharField(max_length=16)
-    expected_stage = forms.CharField(max_length=16, required=False)
+    target = forms.ChoiceField(choices=[(t, t) for t in TARGETS])
+    expected_stage = forms.ChoiceField(
+        choices=[("", ""), *((s, s) for s in STAGE_ORDER)], required=False
+    )
     reason = forms.CharField(required=False)
     lost_reason = forms.CharField(required=False)
     postponed_until = forms.DateField(required=False)
+
+    def clean_postponed_until(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("postponed_until"))
 
 
 class AssignForm(DashboardForm):

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from crm.inputs import clean_text, parse_id
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
 from followups.models import (
@@ -337,7 +338,8 @@ class BoardFilters:
         elif self.coordinator == "none":
             journeys = journeys.filter(coordinator__isnull=True)
         elif self.coordinator.isdigit():
-            journeys = journeys.filter(coordinator_id=int(self.coordinator))
+            # "0" (and an id beyond bigint) match nobody.
+            journeys = journeys.filter(coordinator_id=parse_id(self.coordinator) or 0)
         if self.clinic:
             journeys = journeys.filter(clinic_id=self.clinic)
         if self.procedure:
@@ -398,9 +400,10 @@ def parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
     when, _, pk = value.rpartition("_")
     try:
         parsed = dt.datetime.fromisoformat(when)
-        return parsed, int(pk)
     except ValueError:
         return None
+    number = parse_id(pk)
+    return (parsed, number) if number is not None else None
 
 
 def board_column_page(
@@ -523,7 +526,8 @@ def staff_list() -> list[User] | None:
 
 
 def staff_by_username(username: str) -> User | None:
-    return staff_choices().filter(username=username.strip()).first()
+    username = clean_text(username, max_length=150)
+    return staff_choices().filter(username=username).first() if username else None
 
 
 def patient_countries() -> list[str]:
@@ -666,7 +670,7 @@ SEARCH_LIMIT = 50
 
 def patient_search(user: Actor, query: str) -> Section:
     """Name, email or phone, among the patients the user may see."""
-    query = query.strip()
+    query = clean_text(query)
     if len(query) < 2:
         return Section(rows=[], total=0)
     patients = patients_visible_to(user)
