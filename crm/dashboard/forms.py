@@ -15,6 +15,7 @@ from django.utils import timezone
 from crm.dashboard.rendering import RENDERER
 from crm.inputs import date_problem
 from crm.models import InteractionDirection, InteractionKind, PatientSource, Procedure
+from crm.timezones import country_zones, main_zone
 from journeys.models import STAGE_ORDER, LostReason
 from journeys.services import TARGETS
 
@@ -139,6 +140,19 @@ class DatesForm(DashboardForm):
         return data
 
 
+class ProcedureForm(DashboardForm):
+    """Change the journey's procedure (and so its clinic). A plain choice of ids, like
+    AssignForm; journey_change_procedure checks it again."""
+
+    procedure = forms.TypedChoiceField(coerce=int, label="Procedure and clinic")
+
+    def __init__(self, *args: Any, procedures: Sequence[Procedure] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = [  # type: ignore[attr-defined]
+            (p.pk, f"{p.name} at {p.clinic.name}, {p.clinic.city}") for p in procedures
+        ]
+
+
 class CloseForm(DashboardForm):
     """Mark lost (with a lost reason) or postponed (with a reason and a date)."""
 
@@ -245,7 +259,14 @@ class InquiryForm(DashboardForm):
     preferred_language = forms.ChoiceField(
         choices=settings.PATIENT_LANGUAGES, initial="en", label="Language"
     )
-    timezone = forms.ChoiceField(choices=(), initial="Europe/Berlin")
+    # Empty: the country's zone (crm.timezones.main_zone); a country with several clocks
+    # asks for the choice, listing its zones (clean()).
+    timezone = forms.ChoiceField(
+        choices=(),
+        required=False,
+        label="Time zone",
+        help_text="Leave on “From the country” unless the patient lives elsewhere.",
+    )
     source = forms.ChoiceField(choices=PatientSource.choices, initial=PatientSource.WEBSITE)
     procedure = forms.ModelChoiceField(queryset=Procedure.objects.none())
     coordinator = forms.ModelChoiceField(
@@ -257,7 +278,10 @@ class InquiryForm(DashboardForm):
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = _timezone_choices()  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = [  # type: ignore[attr-defined]
+            ("", "From the country"),
+            *_timezone_choices(),
+        ]
         self.fields["procedure"].queryset = Procedure.objects.select_related(  # type: ignore[attr-defined]
             "clinic"
         ).order_by("name", "clinic__name")
@@ -269,6 +293,30 @@ class InquiryForm(DashboardForm):
 
     def clean_country(self) -> str:
         country: str = self.cleaned_data["country"].strip().upper()
-        if not country.isalpha():
+        if not (country.isascii() and country.isalpha()):
             raise forms.ValidationError("Use the two-letter ISO country code, e.g. DE.")
         return country
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        country = data.get("country")
+        if country and not data.get("timezone"):
+            zone = main_zone(country)
+            if zone is not None:
+                data["timezone"] = zone
+            else:
+                zones = country_zones(country)
+                if zones:
+                    # Offer just this country's zones on the form shown again.
+                    self.fields["timezone"].choices = [  # type: ignore[attr-defined]
+                        ("", "Choose…"),
+                        *((name, name) for name in zones),
+                    ]
+                    self.add_error(
+                        "timezone",
+                        f"{country} has several time zones: choose the patient's "
+                        f"({', '.join(zones[:6])}{', …' if len(zones) > 6 else ''}).",
+                    )
+                else:
+                    self.add_error("timezone", f"Choose the time zone of a patient from {country}.")
+        return data

@@ -17,6 +17,11 @@ urlpatterns = [
     path("journeys/<id:journey_id>/reply/", views.journey_reply, name="journey_reply"),
     path("journeys/<id:journey_id>/log/", views.journey_log, name="journey_log"),
     path("journeys/<id:journey_id>/dates/", views.journey_dates, name="journey_dates"),
+    path(
+        "journeys/<id:journey_id>/procedure/",
+        views.journey_procedure,
+        name="journey_procedure",
+    ),
     path("journeys/<id:journey_id>/move/", views.journey_move_view, name="journey_move"),
     path("journeys/<id:journey_id>/close/", views.journey_close, name="journey_close"),
     path("journeys/<id:journey_id>/assign/", views.journey_assign_view, name="journey_assign"),

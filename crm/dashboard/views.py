@@ -30,6 +30,7 @@ from crm.dashboard.forms import (
     InquiryForm,
     InteractionForm,
     MoveForm,
+    ProcedureForm,
     ReplyForm,
 )
 from crm.inputs import clean_text, parse_id
@@ -55,10 +56,12 @@ from journeys.selectors import journeys_visible_to
 from journeys.services import (
     LOST,
     POSTPONED,
+    PROCEDURE_CHANGE_STAGES,
     JourneyError,
     allowed_moves,
     interaction_log,
     journey_assign,
+    journey_change_procedure,
     journey_create,
     journey_move,
     journey_plan_dates,
@@ -294,6 +297,16 @@ def _journey_page(
             }
         ),
         "close_form": forms.get("close_form") or CloseForm(),
+        # Only while it may change (inquiry or booked, active): one query for the list.
+        "procedure_form": (
+            forms.get("procedure_form")
+            or ProcedureForm(
+                procedures=selectors.procedure_choices(),
+                initial={"procedure": journey.procedure_id},
+            )
+        )
+        if journey.outcome == Outcome.ACTIVE and journey.stage in PROCEDURE_CHANGE_STAGES
+        else None,
         "assign_form": (
             forms.get("assign_form")
             or AssignForm(staff=_staff(request), initial={"coordinator": journey.coordinator})
@@ -385,6 +398,29 @@ def journey_dates(request: HttpRequest, journey_id: int) -> HttpResponse:
             messages.success(request, "Planned dates saved; check-ins re-planned to match.")
             return _back(journey, "checkins")
     return _journey_page(request, journey, dates_form=form, open_panel="dates")
+
+
+@require_POST
+@staff_required
+def journey_procedure(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Change the procedure and clinic of an inquiry or a booked journey."""
+    journey = _visible_journey(request, journey_id)
+    form = ProcedureForm(request.POST, procedures=selectors.procedure_choices())
+    if form.is_valid():
+        try:
+            changed = journey_change_procedure(
+                journey_id=journey.pk,
+                procedure_id=form.cleaned_data["procedure"],
+                actor=request.user,
+            )
+        except JourneyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Procedure is now {changed.procedure.name} at {changed.clinic.name}."
+            )
+            return _back(journey)
+    return _journey_page(request, journey, procedure_form=form, open_panel="procedure")
 
 
 @require_POST
