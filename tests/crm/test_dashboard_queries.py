@@ -22,10 +22,11 @@ pytestmark = pytest.mark.django_db
 # procedures).
 # Board: counts, 5 columns, clinics, procedures (countries are cached).
 # Patient page: the journey, its patient's journeys, events, assignee names, emails,
-# interactions, check-ins, template keys.
+# interactions, check-ins, template keys, and the procedures it may change to (inquiry and
+# booked only).
 MY_DAY_QUERIES = 11
 BOARD_QUERIES = 11
-PATIENT_PAGE_QUERIES = 11
+PATIENT_PAGE_QUERIES = 12
 
 
 def add_journeys(count, procedure, coordinator, other):
