@@ -272,7 +272,12 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_string": {"()": "crm.logfilters.StripQueryString"}},
+    "filters": {
+        "no_query_string": {"()": "crm.logfilters.StripQueryString"},
+        # A request the database could not serve is answered 503 and logged in one line by
+        # crm.unavailable.server_error; its traceback record is dropped.
+        "skip_database_unavailable": {"()": "crm.unavailable.SkipDatabaseUnavailable"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "server": {
@@ -294,6 +299,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["skip_database_unavailable"]},
     },
 }
 

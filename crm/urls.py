@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, register_converter, reverse_lazy
 
 from crm import views
+from crm.inputs import IdConverter
+
+# `<id:...>`: ids beyond bigint are a 404 at the resolver (crm/inputs.py).
+register_converter(IdConverter, "id")
+
+# A database outage answers 503 with Retry-After instead of 500 (crm/unavailable.py).
+handler500 = "crm.unavailable.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

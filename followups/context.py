@@ -4,7 +4,8 @@ Templates may use exactly these names (documented in followups/README.md); savin
 template renders it against `sample_context()` and refuses any other name.
 
     patient.first_name, patient.full_name
-    coordinator.name, coordinator.first_name, coordinator.email, coordinator.phone
+    coordinator.name, coordinator.first_name, coordinator.email, coordinator.phone,
+    coordinator.assigned (False before a coordinator is assigned: speak as the team)
     clinic.name, clinic.city, clinic.country_name
     procedure.name, procedure.typical_stay_days, procedure.recovery_days
     journey.planned_arrival, journey.planned_procedure, journey.planned_departure,
@@ -79,6 +80,7 @@ def template_context(
     if user is not None:
         name = user.get_full_name() or user.get_username()
         coordinator = {
+            "assigned": True,
             "name": name,
             "first_name": user.first_name or first_name(name),
             "email": user.email or settings.DEFAULT_FROM_EMAIL,
@@ -86,8 +88,11 @@ def template_context(
             "phone": settings.COMPANY_PHONE,
         }
     else:
+        # No coordinator yet: templates speak as the team ({% if coordinator.assigned %});
+        # name and first_name still read sensibly in a template edited before that existed.
         team = f"{settings.COMPANY_NAME} care team"
         coordinator = {
+            "assigned": False,
             "name": team,
             "first_name": team,
             "email": settings.DEFAULT_FROM_EMAIL,
@@ -133,6 +138,7 @@ def sample_context() -> dict[str, Any]:
     return {
         "patient": {"first_name": "Anna", "full_name": "Anna Schmidt"},
         "coordinator": {
+            "assigned": True,
             "name": "Carmen Ortega",
             "first_name": "Carmen",
             "email": "carmen@clinic.example",

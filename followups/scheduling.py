@@ -33,8 +33,15 @@ def localize(naive: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     In the spring-forward gap (02:30 on the last Sunday of March in Berlin does not exist)
     fold=0 reads the time with the offset before the change, which lands an hour later
     in real time (03:30 CEST); in the autumn overlap it takes the first of the two.
+
+    At the ends of the calendar (0001-01-01 in a zone east of UTC) the instant does not
+    exist; it is clamped to the first or last one, so an old bad date cannot stop planning.
     """
-    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    except OverflowError:
+        edge = dt.datetime.min if naive.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def date_midnight(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -42,13 +49,18 @@ def date_midnight(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def add_offset(when: dt.datetime, value: int, unit: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    if unit == "days":
-        local = when.astimezone(tz).replace(tzinfo=None)
-        return localize(local + dt.timedelta(days=value), tz)
-    if unit == "hours":
-        return (when + dt.timedelta(hours=value)).astimezone(UTC)
-    if unit == "minutes":
-        return (when + dt.timedelta(minutes=value)).astimezone(UTC)
+    try:
+        if unit == "days":
+            local = when.astimezone(tz).replace(tzinfo=None)
+            return localize(local + dt.timedelta(days=value), tz)
+        if unit == "hours":
+            return (when + dt.timedelta(hours=value)).astimezone(UTC)
+        if unit == "minutes":
+            return (when + dt.timedelta(minutes=value)).astimezone(UTC)
+    except OverflowError:
+        # Past an end of the calendar (see localize): the edge in the offset's direction.
+        edge = dt.datetime.max if value > 0 else dt.datetime.min
+        return edge.replace(tzinfo=UTC)
     raise ValueError(f"Unknown unit {unit!r}.")
 
 
@@ -94,7 +106,11 @@ def anchor_instants(
     tz: zoneinfo.ZoneInfo,
 ) -> dict[str, dt.datetime | None]:
     def at(day: dt.date | None) -> dt.datetime | None:
-        return None if day is None else date_midnight(day, tz)
+        # A date in the first or last year of the calendar is a typo that got past the
+        # forms (they allow 2000-2100); treat it as unknown rather than overflow.
+        if day is None or not dt.MINYEAR < day.year < dt.MAXYEAR:
+            return None
+        return date_midnight(day, tz)
 
     return {
         "stage_entry": stage_entered_at.astimezone(UTC),

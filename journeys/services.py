@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record, changes_between, snapshot
-from crm.models import Interaction, InteractionDirection, InteractionKind
+from crm.inputs import date_problem
+from crm.models import Interaction, InteractionDirection, InteractionKind, Procedure
 from crm.roles import Actor, is_manager, person
 from journeys import hooks
 from journeys.models import (
@@ -35,7 +36,9 @@ from journeys.models import (
 from journeys.selectors import inquiry_routing, journey_has_active
 
 if TYPE_CHECKING:
-    from crm.models import Patient, Procedure
+    from django.contrib.auth.models import User
+
+    from crm.models import Patient
 
 # Targets a move may name besides the five stages.
 LOST = Outcome.LOST.value
@@ -151,6 +154,13 @@ def journey_move(
         raise TransitionNotAllowed(
             f"Unknown target {target!r}; choose one of: {', '.join(TARGETS)}."
         )
+    if expected_stage is not None and expected_stage not in STAGE_ORDER:
+        raise TransitionNotAllowed(
+            f"Unknown stage {expected_stage!r}; expected one of: {', '.join(STAGE_ORDER)}."
+        )
+    problem = date_problem(postponed_until)
+    if problem:
+        raise TransitionNotAllowed(problem)
     manager = is_manager(actor)
     reason = reason.strip()
     now = at or timezone.now()
@@ -429,6 +439,69 @@ def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -
     return journey
 
 
+# Stages in which the procedure (and with it the clinic) may still change: before the
+# patient arrives. From arrival on the treatment is under way at that clinic; a different
+# one is a new journey.
+PROCEDURE_CHANGE_STAGES = (Stage.INQUIRY.value, Stage.BOOKED.value)
+
+
+def journey_change_procedure(*, journey_id: int, procedure_id: int, actor: Actor) -> Journey:
+    """Change an active journey's procedure, and its clinic to that procedure's, while in
+    inquiry or booked (an emailed inquiry is filed under a default procedure until the
+    patient confirms theirs).
+
+    Writes a note event with the old and new procedure and clinic. Fires no hook and
+    re-plans no message: the stage, its dates and cadence are unchanged, and messages
+    render the procedure and clinic names when they are sent, so they already use the
+    new ones.
+    """
+    with transaction.atomic():
+        try:
+            journey = (
+                Journey.objects.select_for_update()
+                .select_related("procedure", "clinic")
+                .get(pk=journey_id)
+            )
+        except Journey.DoesNotExist:
+            raise JourneyError(f"Journey #{journey_id} does not exist.") from None
+        if journey.outcome != Outcome.ACTIVE or journey.stage not in PROCEDURE_CHANGE_STAGES:
+            raise JourneyError(
+                "The procedure can only be changed before arrival, while the journey is "
+                f"an inquiry or booked; this one is {_describe(journey.stage, journey.outcome)}."
+            )
+        procedure = Procedure.objects.select_related("clinic").filter(pk=procedure_id).first()
+        if procedure is None:
+            raise JourneyError("That procedure does not exist.")
+        if procedure.pk == journey.procedure_id:
+            return journey
+        old_procedure, old_clinic = journey.procedure, journey.clinic
+        journey.procedure, journey.clinic = procedure, procedure.clinic
+        try:
+            # A savepoint: the unique "one active journey per procedure" may refuse it.
+            with transaction.atomic():
+                journey.save(update_fields=["procedure", "clinic", "updated_at"])
+        except IntegrityError:
+            raise JourneyError(
+                f"This patient already has an active journey for {procedure.name} at "
+                f"{procedure.clinic.name}."
+            ) from None
+        JourneyEvent.objects.create(
+            journey=journey,
+            kind=EventKind.NOTE,
+            actor=person(actor),
+            reason=(
+                f"Procedure changed: {old_procedure.name} at {old_clinic.name} → "
+                f"{procedure.name} at {procedure.clinic.name}."
+            ),
+            data={
+                "procedure": [old_procedure.pk, procedure.pk],
+                "clinic": [old_clinic.pk, procedure.clinic_id],
+            },
+            created_at=timezone.now(),
+        )
+    return journey
+
+
 def journey_add_note(*, journey_id: int, text: str, actor: Actor) -> JourneyEvent:
     text = text.strip()
     if not text:
@@ -467,6 +540,10 @@ def journey_plan_dates(
         "planned_procedure": planned_procedure,
         "planned_departure": planned_departure,
     }
+    for value in dates.values():
+        problem = date_problem(value)
+        if problem:
+            raise JourneyError(problem)
     if planned_arrival and planned_departure and planned_departure < planned_arrival:
         raise JourneyError("The departure cannot be before the arrival.")
     if planned_procedure and planned_arrival and planned_procedure < planned_arrival:

@@ -13,8 +13,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from crm.dashboard.rendering import RENDERER
+from crm.inputs import date_problem
 from crm.models import InteractionDirection, InteractionKind, PatientSource, Procedure
-from journeys.models import LostReason
+from crm.timezones import country_zones, main_zone
+from journeys.models import STAGE_ORDER, LostReason
+from journeys.services import TARGETS
 
 
 class DashboardForm(forms.Form):
@@ -100,10 +103,26 @@ class InteractionForm(DashboardForm):
         return data
 
 
+def _sane_date(value: dt.date | None) -> dt.date | None:
+    problem = date_problem(value)
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
+
+
 class DatesForm(DashboardForm):
     planned_arrival = forms.DateField(required=False, widget=DateInput(), label="Arrival")
     planned_procedure = forms.DateField(required=False, widget=DateInput(), label="Procedure")
     planned_departure = forms.DateField(required=False, widget=DateInput(), label="Departure")
+
+    def clean_planned_arrival(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_arrival"))
+
+    def clean_planned_procedure(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_procedure"))
+
+    def clean_planned_departure(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("planned_departure"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -121,6 +140,19 @@ class DatesForm(DashboardForm):
         return data
 
 
+class ProcedureForm(DashboardForm):
+    """Change the journey's procedure (and so its clinic). A plain choice of ids, like
+    AssignForm; journey_change_procedure checks it again."""
+
+    procedure = forms.TypedChoiceField(coerce=int, label="Procedure and clinic")
+
+    def __init__(self, *args: Any, procedures: Sequence[Procedure] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = [  # type: ignore[attr-defined]
+            (p.pk, f"{p.name} at {p.clinic.name}, {p.clinic.city}") for p in procedures
+        ]
+
+
 class CloseForm(DashboardForm):
     """Mark lost (with a lost reason) or postponed (with a reason and a date)."""
 
@@ -132,6 +164,9 @@ class CloseForm(DashboardForm):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
     )
     postponed_until = forms.DateField(required=False, widget=DateInput(), label="Re-engage on")
+
+    def clean_postponed_until(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("postponed_until"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,11 +186,16 @@ class CloseForm(DashboardForm):
 class MoveForm(DashboardForm):
     """A move from the board or the journey page, checked again by journey_move."""
 
-    target = forms.CharField(max_length=16)
-    expected_stage = forms.CharField(max_length=16, required=False)
+    target = forms.ChoiceField(choices=[(t, t) for t in TARGETS])
+    expected_stage = forms.ChoiceField(
+        choices=[("", ""), *((s, s) for s in STAGE_ORDER)], required=False
+    )
     reason = forms.CharField(required=False)
     lost_reason = forms.CharField(required=False)
     postponed_until = forms.DateField(required=False)
+
+    def clean_postponed_until(self) -> dt.date | None:
+        return _sane_date(self.cleaned_data.get("postponed_until"))
 
 
 class AssignForm(DashboardForm):
@@ -219,7 +259,14 @@ class InquiryForm(DashboardForm):
     preferred_language = forms.ChoiceField(
         choices=settings.PATIENT_LANGUAGES, initial="en", label="Language"
     )
-    timezone = forms.ChoiceField(choices=(), initial="Europe/Berlin")
+    # Empty: the country's zone (crm.timezones.main_zone); a country with several clocks
+    # asks for the choice, listing its zones (clean()).
+    timezone = forms.ChoiceField(
+        choices=(),
+        required=False,
+        label="Time zone",
+        help_text="Leave on “From the country” unless the patient lives elsewhere.",
+    )
     source = forms.ChoiceField(choices=PatientSource.choices, initial=PatientSource.WEBSITE)
     procedure = forms.ModelChoiceField(queryset=Procedure.objects.none())
     coordinator = forms.ModelChoiceField(
@@ -231,7 +278,10 @@ class InquiryForm(DashboardForm):
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = _timezone_choices()  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = [  # type: ignore[attr-defined]
+            ("", "From the country"),
+            *_timezone_choices(),
+        ]
         self.fields["procedure"].queryset = Procedure.objects.select_related(  # type: ignore[attr-defined]
             "clinic"
         ).order_by("name", "clinic__name")
@@ -243,6 +293,30 @@ class InquiryForm(DashboardForm):
 
     def clean_country(self) -> str:
         country: str = self.cleaned_data["country"].strip().upper()
-        if not country.isalpha():
+        if not (country.isascii() and country.isalpha()):
             raise forms.ValidationError("Use the two-letter ISO country code, e.g. DE.")
         return country
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        country = data.get("country")
+        if country and not data.get("timezone"):
+            zone = main_zone(country)
+            if zone is not None:
+                data["timezone"] = zone
+            else:
+                zones = country_zones(country)
+                if zones:
+                    # Offer just this country's zones on the form shown again.
+                    self.fields["timezone"].choices = [  # type: ignore[attr-defined]
+                        ("", "Choose…"),
+                        *((name, name) for name in zones),
+                    ]
+                    self.add_error(
+                        "timezone",
+                        f"{country} has several time zones: choose the patient's "
+                        f"({', '.join(zones[:6])}{', …' if len(zones) > 6 else ''}).",
+                    )
+                else:
+                    self.add_error("timezone", f"Choose the time zone of a patient from {country}.")
+        return data

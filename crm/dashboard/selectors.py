@@ -34,10 +34,12 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from crm.inputs import clean_text, parse_id
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
 from followups.models import (
     Direction,
+    InboundLabel,
     Message,
     MessageStatus,
     MessageTemplate,
@@ -55,6 +57,8 @@ SECTION_LIMIT = 20
 BOARD_PAGE = 10
 # A booked patient we have not heard from for this long needs a call.
 QUIET_AFTER = dt.timedelta(days=7)
+# Inbound mail that is not the patient getting in touch (for "Booked patients to look after").
+NOT_CONTACT = (InboundLabel.AUTO_REPLY, InboundLabel.BOUNCE)
 # Booked patients arriving within this many days get a logistics check.
 ARRIVING_SOON_DAYS = 7
 # An inquiry unanswered for longer than this is overdue (the card's warning mark).
@@ -266,9 +270,10 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
             occurred_at__gte=quiet_since,
         )
     ) | Exists(
+        # An out-of-office reply or a bounce is not the patient getting in touch.
         Message.objects.filter(
             journey_id=OuterRef("pk"), direction=Direction.IN, sent_at__gte=quiet_since
-        )
+        ).exclude(label__in=NOT_CONTACT)
     )
     quiet = _section(
         _cards(
@@ -285,11 +290,12 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         .select_related("rule", "journey__patient")
         .order_by("-updated_at", "-pk")
     )
+    # Our emails the ESP reported as bounced or rejected, and the bounce reports that came
+    # back by email (a DSN matched to the journey: the ESP may never report those).
     bounced = _section(
         Message.objects.filter(
-            direction=Direction.OUT,
-            status__in=BAD_DELIVERY,
-            updated_at__gte=since,
+            Q(direction=Direction.OUT, status__in=BAD_DELIVERY, updated_at__gte=since)
+            | Q(direction=Direction.IN, label=InboundLabel.BOUNCE, sent_at__gte=since),
             journey__in=visible_active,
         )
         .select_related("journey__patient")
@@ -338,7 +344,8 @@ class BoardFilters:
         elif self.coordinator == "none":
             journeys = journeys.filter(coordinator__isnull=True)
         elif self.coordinator.isdigit():
-            journeys = journeys.filter(coordinator_id=int(self.coordinator))
+            # "0" (and an id beyond bigint) match nobody.
+            journeys = journeys.filter(coordinator_id=parse_id(self.coordinator) or 0)
         if self.clinic:
             journeys = journeys.filter(clinic_id=self.clinic)
         if self.procedure:
@@ -399,9 +406,10 @@ def parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
     when, _, pk = value.rpartition("_")
     try:
         parsed = dt.datetime.fromisoformat(when)
-        return parsed, int(pk)
     except ValueError:
         return None
+    number = parse_id(pk)
+    return (parsed, number) if number is not None else None
 
 
 def board_column_page(
@@ -524,7 +532,8 @@ def staff_list() -> list[User] | None:
 
 
 def staff_by_username(username: str) -> User | None:
-    return staff_choices().filter(username=username.strip()).first()
+    username = clean_text(username, max_length=150)
+    return staff_choices().filter(username=username).first() if username else None
 
 
 def patient_countries() -> list[str]:
@@ -599,6 +608,11 @@ def journey_timeline(journey: Journey) -> list[TimelineItem]:
     items += [TimelineItem(at=i.occurred_at, kind="interaction", obj=i) for i in interactions]
     threads: dict[str, list[Message]] = {}
     for message in messages:  # newest first
+        if message.direction == Direction.IN and message.label == InboundLabel.BOUNCE:
+            # A mail server's report that our email did not arrive: a delivery failure on
+            # the timeline, not an email from the patient.
+            items.append(TimelineItem(at=message.sent_at, kind="bounce", obj=message))
+            continue
         threads.setdefault(thread_key(message.subject), []).append(message)
     for thread in threads.values():
         thread.reverse()  # oldest first inside a thread
@@ -681,7 +695,7 @@ SEARCH_LIMIT = 50
 
 def patient_search(user: Actor, query: str) -> Section:
     """Name, email or phone, among the patients the user may see."""
-    query = query.strip()
+    query = clean_text(query)
     if len(query) < 2:
         return Section(rows=[], total=0)
     patients = patients_visible_to(user)

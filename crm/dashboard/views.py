@@ -7,12 +7,13 @@ patient URL gets a 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,8 +32,10 @@ from crm.dashboard.forms import (
     InquiryForm,
     InteractionForm,
     MoveForm,
+    ProcedureForm,
     ReplyForm,
 )
+from crm.inputs import clean_text, parse_id
 from crm.models import Patient, PatientSource
 from crm.roles import is_manager
 from crm.services import normalize_email, patient_create
@@ -57,14 +60,18 @@ from journeys.selectors import journeys_visible_to
 from journeys.services import (
     LOST,
     POSTPONED,
+    PROCEDURE_CHANGE_STAGES,
     JourneyError,
     allowed_moves,
     inquiry_open,
     interaction_log,
     journey_assign,
+    journey_change_procedure,
     journey_move,
     journey_plan_dates,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _visible_journey(request: HttpRequest, journey_id: int) -> Journey:
@@ -94,26 +101,26 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> selectors.BoardFilters:
+    # Every value is read through crm.inputs: ids within bigint, text without NUL.
     def as_int(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(request.GET.get(name, ""))
 
-    coordinator = request.GET.get("coordinator", "")
-    if coordinator not in ("", "me", "none") and not coordinator.isdigit():
+    coordinator = clean_text(request.GET.get("coordinator", ""))
+    if coordinator not in ("", "me", "none", "0") and parse_id(coordinator) is None:
         coordinator = ""
-    username = request.GET.get("coordinator_username", "").strip()
+    username = clean_text(request.GET.get("coordinator_username", ""), max_length=150)
     if username and is_manager(request.user):
         # Too many staff to list: the manager typed a username ("0" matches nobody).
         found = selectors.staff_by_username(username)
         coordinator = str(found.pk) if found else "0"
     source = request.GET.get("source", "")
-    country = request.GET.get("country", "").strip().upper()
+    country = clean_text(request.GET.get("country", "")).upper()
     return selectors.BoardFilters(
         coordinator=coordinator,
         coordinator_username=username,
         clinic=as_int("clinic"),
         procedure=as_int("procedure"),
-        country=country if len(country) == 2 and country.isalpha() else "",
+        country=country if len(country) == 2 and country.isascii() and country.isalpha() else "",
         source=source if source in PatientSource.values else "",
     )
 
@@ -181,13 +188,13 @@ def board_move(request: HttpRequest) -> JsonResponse:
     column counts, or the service's refusal for the board to show while the card snaps
     back."""
     form = MoveForm(request.POST)
-    journey_id = request.POST.get("journey", "")
-    if not journey_id.isdigit() or not form.is_valid():
-        return JsonResponse({"ok": False, "error": "That move was not understood."}, status=400)
-    journey = _visible_journey(request, int(journey_id))
+    journey_id = parse_id(request.POST.get("journey", ""))
+    if journey_id is None or not form.is_valid():
+        return JsonResponse({"ok": False, "error": _move_problem(form)}, status=400)
+    journey = _visible_journey(request, journey_id)
     data = form.cleaned_data
     try:
-        journey = journey_move(
+        moved = journey_move(
             journey_id=journey.pk,
             target=data["target"],
             actor=request.user,
@@ -198,7 +205,30 @@ def board_move(request: HttpRequest) -> JsonResponse:
         )
     except JourneyError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=409)
-    journey = _visible_journey(request, journey.pk)
+    # The move is committed. What follows only decorates the answer (the card's new HTML,
+    # the column counts): if the database fails now, the board is still told the move
+    # was done, with the card left where it was dropped and the counts as they were.
+    done = {
+        "ok": True,
+        "stage": moved.stage,
+        "outcome": moved.outcome,
+        "message": f"{journey.patient.full_name}: {_state_label(moved)}.",
+    }
+    try:
+        card_html, counts = _moved_card(request, moved.pk)
+    except DatabaseError as exc:
+        logger.warning(
+            "Board move of journey %s done; reading it back failed (%s)",
+            moved.pk,
+            type(exc).__name__,
+        )
+        return JsonResponse({**done, "card": "", "counts": {}})
+    return JsonResponse({**done, "card": card_html, "counts": counts})
+
+
+def _moved_card(request: HttpRequest, journey_id: int) -> tuple[str, dict[str, str]]:
+    """The moved journey's card (empty once it left the board) and the column counts."""
+    journey = _visible_journey(request, journey_id)
     counts = selectors.board_counts(request.user, _filters(request))
     card_html = ""
     if journey.outcome == Outcome.ACTIVE:
@@ -213,16 +243,15 @@ def board_move(request: HttpRequest) -> JsonResponse:
         card_html = render_to_string(
             "dashboard/_card.html", {"card": journey, "now": timezone.now()}, request=request
         )
-    return JsonResponse(
-        {
-            "ok": True,
-            "stage": journey.stage,
-            "outcome": journey.outcome,
-            "card": card_html,
-            "counts": {stage: count_label(n) for stage, n in counts.items()},
-            "message": f"{journey.patient.full_name}: {_state_label(journey)}.",
-        }
-    )
+    return card_html, {stage: count_label(n) for stage, n in counts.items()}
+
+
+def _move_problem(form: MoveForm) -> str:
+    """What was wrong with a move, in words for the board's message."""
+    if form.is_bound and form.errors:
+        errors = next(iter(form.errors.values()))
+        return f"That move was not understood: {errors[0]}"
+    return "That move was not understood."
 
 
 def _state_label(journey: Journey) -> str:
@@ -273,6 +302,16 @@ def _journey_page(
             }
         ),
         "close_form": forms.get("close_form") or CloseForm(),
+        # Only while it may change (inquiry or booked, active): one query for the list.
+        "procedure_form": (
+            forms.get("procedure_form")
+            or ProcedureForm(
+                procedures=selectors.procedure_choices(),
+                initial={"procedure": journey.procedure_id},
+            )
+        )
+        if journey.outcome == Outcome.ACTIVE and journey.stage in PROCEDURE_CHANGE_STAGES
+        else None,
         "assign_form": (
             forms.get("assign_form")
             or AssignForm(staff=_staff(request), initial={"coordinator": journey.coordinator})
@@ -371,17 +410,40 @@ def journey_dates(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
+def journey_procedure(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Change the procedure and clinic of an inquiry or a booked journey."""
+    journey = _visible_journey(request, journey_id)
+    form = ProcedureForm(request.POST, procedures=selectors.procedure_choices())
+    if form.is_valid():
+        try:
+            changed = journey_change_procedure(
+                journey_id=journey.pk,
+                procedure_id=form.cleaned_data["procedure"],
+                actor=request.user,
+            )
+        except JourneyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Procedure is now {changed.procedure.name} at {changed.clinic.name}."
+            )
+            return _back(journey)
+    return _journey_page(request, journey, procedure_form=form, open_panel="procedure")
+
+
+@require_POST
+@staff_required
 def journey_move_view(request: HttpRequest, journey_id: int) -> HttpResponse:
     """The stage buttons on the patient page (next stage, completed, a manager's step
     back with a reason, reopen)."""
     journey = _visible_journey(request, journey_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That move was not understood.")
+        messages.error(request, _move_problem(form))
         return _back(journey)
     data = form.cleaned_data
     try:
-        journey_move(
+        moved = journey_move(
             journey_id=journey.pk,
             target=data["target"],
             actor=request.user,
@@ -391,7 +453,7 @@ def journey_move_view(request: HttpRequest, journey_id: int) -> HttpResponse:
     except JourneyError as exc:
         messages.error(request, str(exc))
     else:
-        moved = _visible_journey(request, journey.pk)
+        # From the service's answer, not read again: after the commit nothing can fail it.
         messages.success(request, f"Journey {_state_label(moved)}.")
     return _back(journey)
 
@@ -404,7 +466,7 @@ def journey_close(request: HttpRequest, journey_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            journey_move(
+            moved = journey_move(
                 journey_id=journey.pk,
                 target=data["target"],
                 actor=request.user,
@@ -416,7 +478,6 @@ def journey_close(request: HttpRequest, journey_id: int) -> HttpResponse:
         except JourneyError as exc:
             form.add_error(None, str(exc))
         else:
-            moved = _visible_journey(request, journey.pk)
             messages.success(request, f"Journey {_state_label(moved)}.")
             return _back(journey)
     return _journey_page(request, journey, close_form=form, open_panel="close")
@@ -453,10 +514,10 @@ def checkin_action(request: HttpRequest, journey_id: int) -> HttpResponse:
     """Send now, skip this one, or cancel the rest of its series. htmx swaps the list."""
     journey = _visible_journey(request, journey_id)
     action = request.POST.get("action", "")
-    checkin_id = request.POST.get("checkin", "")
-    if action not in CHECKIN_ACTIONS or not checkin_id.isdigit():
+    checkin_id = parse_id(request.POST.get("checkin", ""))
+    if action not in CHECKIN_ACTIONS or checkin_id is None:
         return HttpResponse("Unknown check-in action.", status=400)
-    checkin = get_object_or_404(ScheduledMessage, pk=int(checkin_id), journey=journey)
+    checkin = get_object_or_404(ScheduledMessage, pk=checkin_id, journey=journey)
     if action == "send":
         done = messages_send_now(ids=[checkin.pk])
         note = "Sending now." if done else "That check-in is already on its way or done."
@@ -581,10 +642,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _inbox_target(request: HttpRequest, value: str) -> Journey | None:
     """A journey number, or a patient's email (their newest journey the user may see)."""
-    value = value.strip().lstrip("#")
+    value = clean_text(value, max_length=254).lstrip("#")
     visible = journeys_visible_to(request.user)
-    if value.isdigit():
-        return visible.filter(pk=int(value)).first()
+    number = parse_id(value)
+    if number is not None:
+        return visible.filter(pk=number).first()
     if "@" in value:
         patient = Patient.objects.filter(email__iexact=normalize_email(value)).first()
         if patient is not None:
@@ -611,15 +673,15 @@ def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
             messages.success(request, f"Attached to {journey.patient.full_name}'s journey.")
             return redirect("dashboard:journey", journey_id=journey.pk)
         if action == "inquiry":
-            procedure = request.POST.get("procedure", "")
-            if not procedure.isdigit():
+            procedure = parse_id(request.POST.get("procedure", ""))
+            if procedure is None:
                 messages.error(request, "Choose the procedure the inquiry is about.")
                 return redirect("dashboard:inbox")
             journey = triage_create_inquiry(
                 item_id=item_id,
-                procedure_id=int(procedure),
+                procedure_id=procedure,
                 actor=request.user,
-                full_name=request.POST.get("full_name", "").strip(),
+                full_name=clean_text(request.POST.get("full_name", ""), max_length=200),
             )
             if not journeys_visible_to(request.user).filter(pk=journey.pk).exists():
                 messages.success(request, ROUTED_NOTICE)
@@ -639,7 +701,7 @@ def inbox_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
 @require_GET
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = clean_text(request.GET.get("q", ""), max_length=100)
     results = selectors.patient_search(request.user, query) if query else None
     return render(request, "dashboard/search.html", {"q": query, "results": results})
 

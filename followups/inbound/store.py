@@ -43,6 +43,7 @@ from audit.models import Action
 from audit.services import audit_record, changes_between, snapshot
 from crm.models import Patient, PatientSource, Procedure
 from crm.services import PATIENT_EDITABLE, normalize_email
+from crm.timezones import zone_for_offset
 from followups.inbound.classify import guess_language
 from followups.inbound.match import match_message, patient_by_email
 from followups.inbound.mime import Label, ParsedEmail
@@ -739,10 +740,17 @@ def _patient_for(parsed: ParsedEmail, *, full_name: str = "") -> Patient:
     if existing is not None:
         return existing
     languages = [code for code, _ in settings.PATIENT_LANGUAGES]
+    country = _country_from(parsed.from_email)
+    # The Date header carries the sender's UTC offset when they wrote: a zone of their
+    # country with that offset then (UTC when the country is unknown or none matches).
+    written = parsed.date or timezone.now()
     patient = Patient.objects.create(
         full_name=(full_name.strip() or _name_from(parsed))[:200],
         email=normalize_email(parsed.from_email),
-        country=_country_from(parsed.from_email),
+        country=country,
+        timezone=zone_for_offset(
+            country, parsed.date.utcoffset() if parsed.date else None, at=written
+        ),
         preferred_language=guess_language(
             parsed.split.reply or parsed.text, header=parsed.content_language, allowed=languages
         ),

@@ -87,6 +87,9 @@ and shows the service's message. Moves that need a reason open a dialog first. *
           var fresh = document.createRange().createContextualFragment(result.card).firstElementChild;
           card.replaceWith(fresh);
           if (window.htmx) window.htmx.process(fresh);
+        } else if (result.outcome === "active") {
+          // Moved, but the server could not draw the new card: keep it where it was dropped.
+          card.dataset.stage = result.stage;
         } else {
           card.remove();
         }

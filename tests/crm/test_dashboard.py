@@ -415,6 +415,39 @@ def test_new_inquiry_creates_patient_and_journey(client, coordinator, procedure)
     assert patient.country == "DE" and journey.coordinator == coordinator
 
 
+def _inquiry(procedure, **fields):
+    data = {
+        "full_name": "Jonas Weber",
+        "email": "jonas.weber@example.org",
+        "country": "TR",
+        "preferred_language": "en",
+        "source": "website",
+        "procedure": procedure.pk,
+        "coordinator": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_new_inquiry_takes_the_time_zone_from_the_country(client, coordinator, procedure):
+    client.force_login(coordinator)
+    html = client.get("/journeys/new/").content.decode()
+    assert '<option value="" selected>From the country</option>' in html
+    client.post("/journeys/new/", _inquiry(procedure, country="tr"))
+    assert Patient.objects.get(email="jonas.weber@example.org").timezone == "Europe/Istanbul"
+
+
+def test_new_inquiry_asks_for_the_zone_when_the_country_has_several(client, coordinator, procedure):
+    client.force_login(coordinator)
+    response = client.post("/journeys/new/", _inquiry(procedure, country="ES"))
+    html = response.content.decode()
+    assert "ES has several time zones: choose the patient" in html
+    assert 'value="Atlantic/Canary"' in html and 'value="Asia/Tokyo"' not in html
+    assert not Patient.objects.filter(email="jonas.weber@example.org").exists()
+    client.post("/journeys/new/", _inquiry(procedure, country="ES", timezone="Atlantic/Canary"))
+    assert Patient.objects.get(email="jonas.weber@example.org").timezone == "Atlantic/Canary"
+
+
 def test_new_inquiry_form_shows_field_errors(client, coordinator, procedure):
     client.force_login(coordinator)
     response = client.post("/journeys/new/", {"email": "not-an-email", "country": "Germany"})
@@ -446,3 +479,79 @@ def test_with_too_many_staff_to_list_managers_type_a_username(
     assert journey.patient.full_name in html
     html = client.get("/board/", {"coordinator_username": "carmen"}).content.decode()
     assert journey.patient.full_name not in html
+
+
+# --- Bad input (issue: no 500 on bad input) --------------------------------------------
+
+
+def test_bad_input_from_the_issue_is_a_400_or_404_with_a_message(coordinator, manager, journey):
+    from django.test import Client
+
+    for user in (coordinator, manager):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        response = client.post(
+            "/board/move/",
+            {"journey": journey.pk, "target": "booked", "expected_stage": "bogus"},
+        )
+        assert response.status_code == 400
+        assert "not understood" in response.json()["error"]
+        response = client.post(
+            f"/journeys/{journey.pk}/move/",
+            {"target": "booked", "expected_stage": "bogus"},
+            follow=True,
+        )
+        assert "That move was not understood" in response.content.decode()
+        assert Journey.objects.get(pk=journey.pk).stage == Stage.INQUIRY
+        assert client.get("/search/?q=a%00b").status_code == 200
+        assert client.get("/board/?coordinator_username=%00").status_code == 200
+        assert client.get("/board/?clinic=9223372036854775808").status_code == 200
+        assert client.get("/patients/99999999999999999999/").status_code == 404
+        assert client.get(f"/journeys/{2**63}/").status_code == 404
+        response = client.post(f"/journeys/{journey.pk}/dates/", {"planned_arrival": "0001-01-01"})
+        assert response.status_code == 200
+        assert "not a date we can plan with" in response.content.decode()
+    assert (
+        Client(raise_request_exception=False).post("/anymail/mailgun/inbound/").status_code == 404
+    )
+
+
+def test_a_board_move_is_done_even_if_reading_it_back_fails(
+    client, coordinator, journey, monkeypatch
+):
+    from django.db import OperationalError
+
+    from crm.dashboard import selectors
+
+    def blip(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "board_counts", blip)
+    client.force_login(coordinator)
+    response = client.post(
+        "/board/move/", {"journey": journey.pk, "target": "booked", "expected_stage": "inquiry"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True and body["stage"] == "booked" and "moved to booked" in body["message"]
+    assert body["counts"] == {} and body["card"] == ""
+    assert Journey.objects.get(pk=journey.pk).stage == Stage.BOOKED
+
+
+def test_the_procedure_of_an_inquiry_is_changed_on_the_patient_page(
+    client, coordinator, journey, clinic
+):
+    from crm.models import Procedure
+
+    veneers = Procedure.objects.create(name="Veneers", clinic=clinic)
+    client.force_login(coordinator)
+    html = client.get(f"/journeys/{journey.pk}/").content.decode()
+    assert "Procedure and clinic" in html and "Veneers at Dentalpoint Istanbul" in html
+    response = client.post(f"/journeys/{journey.pk}/procedure/", {"procedure": veneers.pk})
+    assert response.status_code == 302
+    assert Journey.objects.get(pk=journey.pk).procedure == veneers
+    html = client.get(f"/journeys/{journey.pk}/").content.decode()
+    assert "Procedure is now Veneers at Dentalpoint Istanbul." in html
+    assert "Procedure changed: Dental implants at Dentalpoint Istanbul" in html
+    response = client.post(f"/journeys/{journey.pk}/procedure/", {"procedure": "99999999999"})
+    assert "Select a valid choice" in response.content.decode()

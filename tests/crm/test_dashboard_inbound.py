@@ -13,7 +13,7 @@ from django.utils import timezone
 from followups.inbound.store import inbound_receive
 from followups.models import Message, TriageItem, TriageStatus
 from journeys.models import Journey
-from journeys.services import journey_create, journey_mark_waiting
+from journeys.services import journey_create, journey_mark_waiting, journey_move
 from tests.conftest import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,71 @@ def test_inbox_creates_an_inquiry_and_dismisses(client, coordinator, procedure):
     client.post(f"/inbox/{second.pk}/dismiss/")
     second.refresh_from_db()
     assert second.status == TriageStatus.DISMISSED
+
+
+def _booked_a_while_ago(procedure: Any, coordinator: Any, **patient: Any) -> Journey:
+    journey = journey_create(
+        patient=make_patient(**patient),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+        inquiry_received_at=timezone.now() - dt.timedelta(days=20),
+    )
+    return journey_move(
+        journey_id=journey.pk,
+        target="booked",
+        actor=coordinator,
+        at=timezone.now() - dt.timedelta(days=10),
+    )
+
+
+def _look_after(html: str) -> str:
+    return html.split('id="h-risk"')[1].split('id="h-failed"')[0]
+
+
+def test_an_out_of_office_attached_from_the_inbox_is_not_contact(
+    client: Any, coordinator: Any, procedure: Any
+) -> None:
+    journey = _booked_a_while_ago(procedure, coordinator, full_name="Quiet Booked")
+    client.force_login(coordinator)
+    assert "Quiet Booked" in _look_after(client.get("/").content.decode())
+    raw = (
+        b"From: Quiet Booked <quiet.booked@example.org>\r\nTo: desk@clinic.example\r\n"
+        b"Subject: Out of office\r\nAuto-Submitted: auto-replied\r\n"
+        b"Message-ID: <ooo-1@example.org>\r\n\r\nI am away until Monday.\r\n"
+    )
+    result = inbound_receive(raw=raw, source="test")
+    assert result.outcome == "triage"
+    client.post(f"/inbox/{result.triage_item_id}/attach/", {"target": str(journey.pk)})
+    assert Message.objects.get(journey=journey, direction="in").label == "auto_reply"
+    html = client.get("/").content.decode()
+    assert "Quiet Booked" in _look_after(html)
+    # A real reply is contact: the patient leaves the list.
+    real = raw.replace(b"Auto-Submitted: auto-replied\r\n", b"").replace(b"ooo-1", b"re-1")
+    real = real.replace(b"Out of office", b"Re: your visit")
+    again = inbound_receive(raw=real, source="test")
+    client.post(f"/inbox/{again.triage_item_id}/attach/", {"target": str(journey.pk)})
+    assert "Quiet Booked" not in _look_after(client.get("/").content.decode())
+
+
+def test_a_bounce_shows_as_failed_on_my_day_and_as_a_delivery_failure_on_the_timeline(
+    client: Any, coordinator: Any, procedure: Any
+) -> None:
+    journey = journey_create(
+        patient=make_patient(full_name="Jo Obrien", email="jobrien@example.ie"),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+    )
+    client.force_login(coordinator)
+    assert "Every message went out" in client.get("/").content.decode()
+    result = inbound_receive(raw=(MAIL / "29-qmail-bounce.eml").read_bytes(), source="test")
+    assert result.journey_id == journey.pk
+    html = client.get("/").content.decode()
+    failed = html.split('id="h-failed"')[1].split('id="h-today"')[0]
+    assert "Every message went out" not in failed
+    assert "Jo Obrien" in failed and "Bounced" in failed and "jobrien@example.ie" in failed
+    page = client.get(f"/journeys/{journey.pk}/").content.decode()
+    timeline = page.split('class="timeline"')[1]
+    assert "Delivery failure" in timeline
+    assert "From Jo Obrien" not in timeline

@@ -210,3 +210,20 @@ def test_send_any_time_ignores_the_window() -> None:
 def test_an_empty_weekday_mask_is_refused() -> None:
     with pytest.raises(ValueError, match="no weekday"):
         next_in_window(utc(2026, 1, 1), BERLIN, start=NINE, end=SIX, weekdays_mask=0)
+
+
+def test_dates_at_the_ends_of_the_calendar_do_not_overflow():
+    # 0001-01-01 00:00 in Seoul is before the first instant Python has (issue: a 500).
+    assert localize(dt.datetime(1, 1, 1), SEOUL) == dt.datetime.min.replace(tzinfo=UTC)
+    assert localize(dt.datetime(9999, 12, 31, 23), MEXICO) == dt.datetime.max.replace(tzinfo=UTC)
+    late = dt.datetime(9999, 12, 30, tzinfo=UTC)
+    assert add_offset(late, 5, "days", BERLIN) == dt.datetime.max.replace(tzinfo=UTC)
+    anchors = anchor_instants(
+        stage_entered_at=dt.datetime(2026, 11, 29, 10, tzinfo=UTC),
+        planned_arrival=dt.date(1, 1, 1),
+        planned_procedure=dt.date(9999, 12, 31),
+        planned_departure=dt.date(2027, 1, 10),
+        tz=SEOUL,
+    )
+    assert anchors["planned_arrival"] is None and anchors["planned_procedure"] is None
+    assert anchors["planned_departure"] == dt.datetime(2027, 1, 9, 15, tzinfo=UTC)

@@ -14,8 +14,10 @@ from journeys.services import (
     JourneyError,
     TransitionNotAllowed,
     journey_assign,
+    journey_change_procedure,
     journey_create,
     journey_move,
+    journey_plan_dates,
 )
 from tests.conftest import make_patient
 
@@ -297,3 +299,105 @@ def test_patient_emails_are_unique_ignoring_case(db):
     make_patient(email="ana.garcia@example.es")
     with pytest.raises(IntegrityError):
         make_patient(email="Ana.Garcia@Example.ES")
+
+
+# --- Bad input and the procedure change ---------------------------------------------------
+
+
+def test_an_unknown_expected_stage_is_refused_with_a_message(journey, coordinator):
+    with pytest.raises(TransitionNotAllowed, match="Unknown stage 'bogus'"):
+        journey_move(
+            journey_id=journey.pk, target="booked", actor=coordinator, expected_stage="bogus"
+        )
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1999, 12, 31)])
+def test_planned_dates_outside_the_window_are_refused(journey, coordinator, day):
+    with pytest.raises(JourneyError, match="not a date we can plan with"):
+        journey_plan_dates(
+            journey_id=journey.pk,
+            actor=coordinator,
+            planned_arrival=day,
+            planned_procedure=None,
+            planned_departure=None,
+        )
+    with pytest.raises(TransitionNotAllowed, match="not a date we can plan with"):
+        journey_move(
+            journey_id=journey.pk,
+            target="postponed",
+            actor=coordinator,
+            reason="x",
+            postponed_until=day,
+        )
+
+
+@pytest.fixture
+def other_procedure(db):
+    from crm.models import Clinic
+
+    clinic = Clinic.objects.create(
+        name="Hair Clinic Antalya", city="Antalya", country="TR", timezone="Europe/Istanbul"
+    )
+    return Procedure.objects.create(name="Hair transplant", clinic=clinic)
+
+
+def _planned(journey: Journey) -> list[tuple[int, dt.datetime, str]]:
+    return list(journey.scheduled_messages.order_by("pk").values_list("pk", "due_at", "status"))
+
+
+def test_changing_the_procedure_moves_the_clinic_writes_an_event_and_replans_nothing(
+    journey, coordinator, other_procedure, monkeypatch
+):
+    from journeys import hooks
+
+    fired: list[str] = []
+    real_fire = hooks.fire
+    monkeypatch.setattr(
+        hooks, "fire", lambda name, **kw: fired.append(name) or real_fire(name, **kw)
+    )
+    before = _planned(journey)
+    old_procedure, old_clinic = journey.procedure_id, journey.clinic_id
+
+    changed = journey_change_procedure(
+        journey_id=journey.pk, procedure_id=other_procedure.pk, actor=coordinator
+    )
+
+    assert (changed.procedure_id, changed.clinic_id) == (
+        other_procedure.pk,
+        other_procedure.clinic_id,
+    )
+    journey.refresh_from_db()
+    assert (journey.procedure_id, journey.clinic_id, journey.stage) == (
+        other_procedure.pk,
+        other_procedure.clinic_id,
+        Stage.INQUIRY,
+    )
+    event = JourneyEvent.objects.filter(journey=journey).order_by("-pk").first()
+    assert event.kind == EventKind.NOTE and "Hair transplant at Hair Clinic Antalya" in event.reason
+    assert event.data == {
+        "procedure": [old_procedure, other_procedure.pk],
+        "clinic": [old_clinic, other_procedure.clinic_id],
+    }
+    assert _planned(journey) == before and fired == []
+    # The same procedure again changes nothing.
+    journey_change_procedure(journey_id=journey.pk, procedure_id=other_procedure.pk, actor=None)
+    assert JourneyEvent.objects.filter(journey=journey, pk__gt=event.pk).count() == 0
+
+
+def test_the_procedure_cannot_change_after_arrival_or_onto_another_active_journey(
+    journey, coordinator, other_procedure, procedure
+):
+    journey_create(
+        patient=journey.patient, procedure=other_procedure, actor=coordinator, coordinator=None
+    )
+    with pytest.raises(JourneyError, match="already has an active journey for Hair transplant"):
+        journey_change_procedure(
+            journey_id=journey.pk, procedure_id=other_procedure.pk, actor=coordinator
+        )
+    advanced = advance_to(journey, Stage.ARRIVAL, coordinator)
+    with pytest.raises(JourneyError, match="only be changed before arrival"):
+        journey_change_procedure(
+            journey_id=advanced.pk, procedure_id=procedure.pk + 10_000, actor=coordinator
+        )
+    with pytest.raises(JourneyError, match="does not exist"):
+        journey_change_procedure(journey_id=10**12, procedure_id=procedure.pk, actor=coordinator)
