@@ -60,7 +60,7 @@ def test_the_migration_updates_only_unedited_acknowledgments(monkeypatch):
 
     from followups.default_content import TEMPLATES
 
-    migration = importlib.import_module("followups.migrations.0006_ack_without_coordinator")
+    migration = importlib.import_module("followups.migrations.0009_ack_without_coordinator")
     en, es = (
         MessageTemplate.objects.get(key="inquiry_ack", language=lang) for lang in ["en", "es"]
     )

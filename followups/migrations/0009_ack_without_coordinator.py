@@ -44,6 +44,6 @@ def update_unedited(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("followups", "0005_inbound_permissions")]
+    dependencies = [("followups", "0008_raw_email_claims_and_retention")]
 
     operations = [migrations.RunPython(update_unedited, migrations.RunPython.noop)]
