@@ -51,11 +51,25 @@ def suite_clock(config: pytest.Config) -> dt.datetime:
     return start
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.travel]:
+    """Session- and module-scoped fixtures (the reports' cohort, the live server) run on
+    the suite's clock too; each test then starts again at the pinned instant."""
+    travel = time_machine.travel(suite_clock(request.config), tick=True)
+    travel.start()
+    yield travel
+    travel.stop()
+
+
 @pytest.fixture(autouse=True)
-def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+def clock(
+    request: pytest.FixtureRequest, _session_clock: time_machine.travel
+) -> Iterator[time_machine.Traveller | None]:
     """The pinned clock (time-machine): `clock.move_to(instant)`, `clock.shift(delta)`."""
     if request.node.get_closest_marker("real_clock"):
+        _session_clock.stop()
         yield None
+        _session_clock.start()
         return
     with time_machine.travel(suite_clock(request.config), tick=True) as traveller:
         yield traveller
