@@ -77,9 +77,10 @@ def _browser_settings(settings: Any) -> None:
     settings.INBOUND_DOMAIN = "reply.clinic.example"
 
 
-@pytest.fixture(autouse=True)
-def _browser_clock(clock: object, context: Any) -> None:
-    """The page's clock is the server's pinned one (tests/conftest.py `clock`): running
-    clocks ("1 d 2 h") and the patient's local time are computed in the browser. It runs
-    on from there at real speed."""
-    context.clock.install(time=timezone.now())
+@pytest.fixture
+def page(page: Any, clock: object) -> Any:
+    """pytest-playwright's page, on the server's pinned clock (tests/conftest.py `clock`):
+    running clocks ("1 d 2 h") and the patient's local time are computed in the browser.
+    It runs on from there at real speed."""
+    page.clock.install(time=timezone.now())
+    return page
