@@ -72,21 +72,32 @@ def next_in_window(
     end: dt.time,
     weekdays_mask: int,
 ) -> dt.datetime:
-    """`when` if it falls inside the send window in local time, else the next opening."""
+    """`when` if it falls inside the send window in local time, else the next opening.
+
+    "Inside" is read on the patient's wall clock, not by comparing with the instants of
+    the window's edges: a window ending in the spring-forward gap (01:00-02:30 on a night
+    the clock jumps from 02:00 to 03:00) is closed at 03:15, although 02:30 read with the
+    winter offset would be later. An opening in the gap is read as `localize` does (an
+    hour later); an hour that happens twice is inside both times, and an opening in it
+    comes twice.
+    """
     if not weekdays_mask & 0b1111111:
         raise ValueError("The send window allows no weekday.")
     when = when.astimezone(UTC)
-    first_day = when.astimezone(tz).date()
+    local = when.astimezone(tz)
+    if weekdays_mask & (1 << local.weekday()) and start <= local.time() < end:
+        return when
     for days in range(8):
-        day = first_day + dt.timedelta(days=days)
+        day = local.date() + dt.timedelta(days=days)
         if not weekdays_mask & (1 << day.weekday()):
             continue
-        opens = localize(dt.datetime.combine(day, start), tz)
-        closes = localize(dt.datetime.combine(day, end), tz)
-        if when < opens:
-            return opens
-        if when < closes:
-            return when
+        naive = dt.datetime.combine(day, start)
+        # fold=0 first (see localize); fold=1 is the second reading of an hour that
+        # happens twice, which still lies ahead when `when` is between the two.
+        for fold in (0, 1):
+            opens = naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
+            if opens > when:
+                return opens
     raise AssertionError("unreachable: a week always contains an allowed weekday")
 
 
@@ -137,10 +148,17 @@ def plan_rule_times(
     count = rule.max_occurrences if rule.repeat_every else 1
     planned: list[PlannedTime] = []
     for index in range(count):
-        # Each time from the first, not from the previous: no drift across DST changes.
-        nominal = (
-            add_offset(first, index * rule.repeat_every, rule.repeat_unit, tz) if index else first
-        )
+        # Each time from the anchor (or the first), not from the previous: no drift across
+        # DST changes. With day offsets and day repeats, from the anchor's wall clock: a
+        # first time that fell in a spring gap (read an hour later) must not carry that
+        # hour into the rest of the series.
+        if not index:
+            nominal = first
+        elif rule.repeat_unit == rule.offset_unit:
+            units = rule.offset_value + index * rule.repeat_every
+            nominal = add_offset(anchor_at, units, rule.offset_unit, tz)
+        else:
+            nominal = add_offset(first, index * rule.repeat_every, rule.repeat_unit, tz)
         if until is not None and nominal >= until:
             break
         if rule.send_any_time:

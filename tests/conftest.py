@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
@@ -16,6 +18,61 @@ from journeys.models import Journey
 from journeys.services import journey_create
 
 _counter = itertools.count(1)
+
+# The suite's "now". Every test starts at this instant and the clock ticks on from there, so
+# no result depends on the day, the hour or the DST change the suite happens to run in
+# (a Mon-Fri send window moved a Saturday nudge to Monday only when the suite ran on a
+# Sunday). A test about a particular moment moves there itself (`clock.move_to(...)`) or
+# passes an explicit `now=`. `pytest --clock=2026-11-29T23:30:00+00:00` runs the suite at
+# another instant: it must pass at any. A Wednesday, noon in Berlin, 06:00 in New York.
+DEFAULT_CLOCK = "2026-06-10T10:00:00+00:00"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=DEFAULT_CLOCK,
+        help="the aware ISO instant every test starts at (default: %(default)s)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_clock: runs on the machine's clock (other processes, e.g. Celery workers, "
+        "must agree with the test on what time it is)",
+    )
+
+
+def suite_clock(config: pytest.Config) -> dt.datetime:
+    start = dt.datetime.fromisoformat(config.getoption("clock"))
+    if start.tzinfo is None:
+        raise pytest.UsageError("--clock needs an offset, e.g. 2026-06-10T10:00:00+00:00")
+    return start
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.travel]:
+    """Session- and module-scoped fixtures (the reports' cohort, the live server) run on
+    the suite's clock too; each test then starts again at the pinned instant."""
+    travel = time_machine.travel(suite_clock(request.config), tick=True)
+    travel.start()
+    yield travel
+    travel.stop()
+
+
+@pytest.fixture(autouse=True)
+def clock(
+    request: pytest.FixtureRequest, _session_clock: time_machine.travel
+) -> Iterator[time_machine.Traveller | None]:
+    """The pinned clock (time-machine): `clock.move_to(instant)`, `clock.shift(delta)`."""
+    if request.node.get_closest_marker("real_clock"):
+        _session_clock.stop()
+        yield None
+        _session_clock.start()
+        return
+    with time_machine.travel(suite_clock(request.config), tick=True) as traveller:
+        yield traveller
 
 
 def make_user(username: str, role: str) -> User:

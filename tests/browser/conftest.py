@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # to set up data are still synchronous and safe there.
@@ -74,3 +75,12 @@ def _browser_settings(settings: Any) -> None:
     cache.clear()
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.INBOUND_DOMAIN = "reply.clinic.example"
+
+
+@pytest.fixture
+def page(page: Any, clock: object) -> Any:
+    """pytest-playwright's page, on the server's pinned clock (tests/conftest.py `clock`):
+    running clocks ("1 d 2 h") and the patient's local time are computed in the browser.
+    It runs on from there at real speed."""
+    page.clock.install(time=timezone.now())
+    return page

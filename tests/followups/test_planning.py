@@ -188,8 +188,29 @@ def test_a_rolled_back_move_plans_nothing(journey: Journey, coordinator: User) -
     )
 
 
-def test_seeded_journeys_only_get_future_messages(procedure: Procedure, coordinator: User) -> None:
-    now = timezone.now()
+@pytest.mark.parametrize(
+    ("now", "planned", "second_nudge"),
+    [
+        # Wednesday 10 June 2026, 12:00 in Berlin: info pack and nudges / the day-14 nudge
+        # (the day-5 one went out yesterday) / nothing left.
+        (dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC), 3 + 1 + 0, []),
+        # Sunday 29 November 2026, 13:00 in Berlin: the inquiry from Monday had its day-5
+        # nudge on Saturday, outside the Mon-Fri window: it goes on Monday, still to come.
+        (
+            dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC),
+            3 + 2 + 0,
+            [dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)],  # Monday 09:00 in Berlin
+        ),
+    ],
+    ids=["wednesday", "sunday"],
+)
+def test_seeded_journeys_only_get_future_messages(
+    procedure: Procedure,
+    coordinator: User,
+    now: dt.datetime,
+    planned: int,
+    second_nudge: list[dt.datetime],
+) -> None:
     journeys = [
         Journey.objects.create(
             patient=make_patient(),
@@ -202,11 +223,11 @@ def test_seeded_journeys_only_get_future_messages(procedure: Procedure, coordina
         )
         for days in (1, 6, 20)
     ]
-    planned = messages_plan_seeded(journey_ids=[j.pk for j in journeys], now=now)
-    assert planned == 3 + 1 + 0  # info pack and nudges / the day-14 nudge / nothing left
+    assert messages_plan_seeded(journey_ids=[j.pk for j in journeys], now=now) == planned
     assert not ScheduledMessage.objects.filter(due_at__lte=now).exists()
     assert not ScheduledMessage.objects.exclude(status=Status.PENDING).exists()
     assert keys(journeys[0]) == ["inquiry_info_pack", "inquiry_nudge_1", "inquiry_nudge_2"]
+    assert [r.due_at for r in rows(journeys[1], rule__key="inquiry_nudge_1")] == second_nudge
 
 
 def test_an_undeliverable_address_gets_no_plan(procedure: Procedure, coordinator: User) -> None:

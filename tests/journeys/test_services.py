@@ -29,7 +29,11 @@ FORWARD = [
     (Stage.ARRIVAL, Stage.PROCEDURE),
     (Stage.PROCEDURE, Stage.FOLLOWUP),
 ]
-TOMORROW = timezone.localdate() + dt.timedelta(days=1)
+
+
+def tomorrow() -> dt.date:
+    # Read when the test runs, on its pinned clock, not once at import on the machine's.
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 def advance_to(journey: Journey, stage: str, actor) -> Journey:
@@ -121,7 +125,7 @@ def test_postpone_from_any_active_stage_needs_reason_and_future_date(journey, co
     journey = advance_to(journey, stage, coordinator)
     with pytest.raises(TransitionNotAllowed, match="A reason is required"):
         journey_move(
-            journey_id=journey.pk, target="postponed", actor=coordinator, postponed_until=TOMORROW
+            journey_id=journey.pk, target="postponed", actor=coordinator, postponed_until=tomorrow()
         )
     with pytest.raises(TransitionNotAllowed, match="date to re-engage is required"):
         journey_move(journey_id=journey.pk, target="postponed", actor=coordinator, reason="Visa")
@@ -138,10 +142,10 @@ def test_postpone_from_any_active_stage_needs_reason_and_future_date(journey, co
         target="postponed",
         actor=coordinator,
         reason="Waiting for a visa",
-        postponed_until=TOMORROW,
+        postponed_until=tomorrow(),
     )
     assert postponed.outcome == Outcome.POSTPONED
-    assert postponed.postponed_until == TOMORROW
+    assert postponed.postponed_until == tomorrow()
     assert postponed.stage == stage
 
 
@@ -153,7 +157,7 @@ def test_postponed_reopens_to_inquiry_or_booked(journey, coordinator, reopen_to)
         target="postponed",
         actor=coordinator,
         reason="Family emergency",
-        postponed_until=TOMORROW,
+        postponed_until=tomorrow(),
     )
     reopened = journey_move(journey_id=journey.pk, target=reopen_to, actor=coordinator)
     assert (reopened.stage, reopened.outcome) == (reopen_to, Outcome.ACTIVE)
@@ -169,7 +173,7 @@ def test_postponed_cannot_reopen_elsewhere(journey, coordinator, target):
         target="postponed",
         actor=coordinator,
         reason="Budget",
-        postponed_until=TOMORROW,
+        postponed_until=tomorrow(),
     )
     with pytest.raises(TransitionNotAllowed, match="Allowed: inquiry, booked"):
         journey_move(journey_id=journey.pk, target=target, actor=coordinator)
@@ -183,7 +187,7 @@ def test_reopen_refused_when_another_journey_for_the_procedure_is_active(
         target="postponed",
         actor=coordinator,
         reason="Budget",
-        postponed_until=TOMORROW,
+        postponed_until=tomorrow(),
     )
     journey_create(patient=patient, procedure=procedure, actor=coordinator)
     with pytest.raises(TransitionNotAllowed, match="already has an active journey"):
@@ -260,7 +264,7 @@ def test_events_replay_to_the_current_stage(journey, coordinator, manager):
         target="postponed",
         actor=coordinator,
         reason="New date",
-        postponed_until=TOMORROW,
+        postponed_until=tomorrow(),
     )
     journey_move(journey_id=journey.pk, target=Stage.BOOKED, actor=coordinator)
     journey_assign(journey_id=journey.pk, coordinator=manager, actor=manager)

@@ -34,6 +34,10 @@ from .mailbackend import read_log
 
 pytestmark = [
     pytest.mark.reliability,
+    # Celery worker and beat processes read the machine's clock: the test must agree with
+    # them. Every rule here is "send any time" with due times relative to now, so the day
+    # and hour do not matter.
+    pytest.mark.real_clock,
     # One xdist worker runs them one after another: each starts several processes, and
     # two at once on a 2-core machine would only measure the machine.
     pytest.mark.xdist_group("followups-reliability"),
