@@ -94,6 +94,10 @@ class InteractionAdmin(VisibleAdmin):
     readonly_fields = ["by", "created_at"]
     date_hierarchy = "occurred_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A logged contact stays on its journey (interaction_update refuses moving it).
+        return [*self.readonly_fields, "journey"] if obj is not None else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         if change:
             changed = {name: form.cleaned_data[name] for name in form.changed_data}

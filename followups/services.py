@@ -40,6 +40,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from crm.inputs import parse_id
 from crm.roles import person
 from followups import catch_up, emails
 from followups.models import (
@@ -1082,10 +1083,9 @@ def message_track_event(*, event: Any, esp_name: str) -> MessageEvent | None:
 
 
 def _scheduled_id(metadata: dict[str, Any]) -> int | None:
-    value = str(metadata.get("crm_scheduled_message_id") or "")
-    if not value.isdigit():
+    pk = parse_id(metadata.get("crm_scheduled_message_id"))
+    if pk is None:
         return None
-    pk = int(value)
     return pk if ScheduledMessage.objects.filter(pk=pk).exists() else None
 
 

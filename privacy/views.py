@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.selectors import audit_entries
 from audit.services import audit_record
+from crm.inputs import clean_text, parse_id
 from crm.roles import is_manager
 from journeys.selectors import patients_visible_to
 from privacy.erase import ErasureError, patient_erase
@@ -56,7 +57,7 @@ def manager_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
 
 def _filters(request: HttpRequest) -> tuple[int | None, str]:
     patient = request.GET.get("patient", "").strip()
-    return (int(patient) if patient.isdigit() else None), request.GET.get("staff", "").strip()[:150]
+    return parse_id(patient), clean_text(request.GET.get("staff", ""), max_length=150)
 
 
 @require_GET

@@ -34,6 +34,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.crypto import constant_time_compare
 from django.utils.datastructures import MultiValueDict
 
+from followups import webhooks
+
 log = logging.getLogger(__name__)
 
 _INBOUND_PATH_RE = re.compile(r"/anymail/(?P<esp>[a-z_]+)/inbound(?:_mime)?/$")
@@ -85,14 +87,27 @@ def _raw_mime(request: HttpRequest) -> bytes | None:
     return None
 
 
+def _parts(body: bytes, delimiter: bytes) -> Any:
+    """The parts between delimiters, found one at a time and at most _MAX_FORM_PARTS of
+    them: `body.split` would first build every part of a body made of delimiters."""
+    start = body.find(delimiter)
+    for _ in range(_MAX_FORM_PARTS):
+        if start < 0:
+            return
+        start += len(delimiter)
+        end = body.find(delimiter, start)
+        yield body[start:] if end < 0 else body[start:end]
+        start = end
+
+
 def _split_form(body: bytes, boundary: bytes) -> tuple[QueryDict, MultiValueDict[str, Any]]:
     """multipart/form-data without a field-size limit: one pass over the body, no
     recursion (a part is never parsed as MIME itself)."""
     post = QueryDict(mutable=True)
     files: MultiValueDict[str, Any] = MultiValueDict()
     delimiter = b"--" + boundary
-    for index, part in enumerate(body.split(delimiter)[1:]):
-        if part.startswith(b"--") or index >= _MAX_FORM_PARTS:
+    for part in _parts(body, delimiter):
+        if part.startswith(b"--"):
             break
         part = part.removeprefix(b"\r\n").removeprefix(b"\n")
         head, sep, content = part.partition(b"\r\n\r\n")
@@ -138,6 +153,22 @@ class InboundBodyMiddleware:
         found = _INBOUND_PATH_RE.search(request.path_info)
         if found is None or request.method != "POST":
             return self.get_response(request)
+        # Before reading a byte of a body that may be 50 MB: a closed door or a post without
+        # our secret is answered at once, so a stranger cannot make workers hold big bodies.
+        if found["esp"] not in webhooks.inbound_esps():
+            return HttpResponse("No webhook for this ESP.\n", status=404, content_type="text/plain")
+        if webhooks.webhook_secret_missing():
+            return HttpResponse(
+                "Webhooks are refused: ANYMAIL_WEBHOOK_SECRET is not set.",
+                status=403,
+                content_type="text/plain",
+            )
+        if not _authenticated(request):
+            response = HttpResponse(
+                "The webhook secret is missing or wrong.\n", status=401, content_type="text/plain"
+            )
+            response["WWW-Authenticate"] = 'Basic realm="anymail"'
+            return response
         limit = inbound_request_limit()
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -177,6 +208,12 @@ class InboundBodyMiddleware:
             return None
         if settings.INBOUND_ESP and esp != settings.INBOUND_ESP:
             return None
+        if webhooks.webhook_secret_missing():
+            return HttpResponse(
+                "Webhooks are refused: ANYMAIL_WEBHOOK_SECRET is not set.",
+                status=403,
+                content_type="text/plain",
+            )
         if not _authenticated(request):
             return None
         from followups.inbound.store import inbound_keep_esp_post
@@ -193,8 +230,9 @@ class InboundBodyMiddleware:
 
 
 def _authenticated(request: HttpRequest) -> bool:
-    """The post carries our webhook secret (anymail checks it too; this runs only when
-    anymail's view failed, possibly before its own check)."""
+    """The post carries our webhook secret (anymail checks it again; this runs before the
+    body is read, and again when anymail's view failed, possibly before its own check).
+    Without a secret only DEBUG lets posts in (followups/webhooks.py refuses the rest)."""
     secrets: str | list[str] = settings.ANYMAIL.get("WEBHOOK_SECRET") or []
     if isinstance(secrets, str):
         secrets = [secrets]
