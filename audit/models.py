@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     CREATE = "create", "Created"
     CHANGE = "change", "Changed"
     ERASE = "erase", "Erased"
+    DELETE = "delete", "Deleted"
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

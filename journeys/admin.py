@@ -70,6 +70,28 @@ class VisibleAdmin(admin.ModelAdmin):
             )
         return response
 
+    # Deleting in the admin is a write like any other: each deleted row is audited, in the
+    # delete's own transaction (the admin's delete view and action are atomic).
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit_deletes(request, [obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        self._audit_deletes(request, list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+
+    def _audit_deletes(self, request: HttpRequest, pks: list[Any]) -> None:
+        rows = self.model._default_manager.filter(pk__in=pks).values_list("pk", self.patient_path())
+        for pk, patient_id in rows:
+            audit_record(
+                actor=request.user,
+                action=Action.DELETE,
+                object_type=self.model._meta.label_lower,
+                object_id=pk,
+                patient_id=patient_id,
+                note="admin",
+            )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         rule = visible_through(request.user, self.journey_path)

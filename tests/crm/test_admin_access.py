@@ -296,3 +296,24 @@ def test_every_admin_query_starts_from_the_access_rule(
     for url, data in _actions(theirs, manager):
         client.post(url, data)
     _untouched(theirs, manager)
+
+
+def test_deleting_in_the_admin_is_audited(client: Client, manager: User, journey: Journey) -> None:
+    from audit.models import Action, AuditEntry
+
+    one = interaction_log(journey_id=journey.pk, kind="call", summary="Called.", by=manager)
+    two = interaction_log(journey_id=journey.pk, kind="call", summary="Again.", by=manager)
+    client.force_login(manager)
+    response = client.post(f"/admin/crm/interaction/{one.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/crm/interaction/",
+        {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Interaction.objects.filter(pk__in=[one.pk, two.pk]).exists()
+    deleted = AuditEntry.objects.filter(action=Action.DELETE, object_type="crm.interaction")
+    assert sorted(deleted.values_list("object_id", "patient_id")) == sorted(
+        [(str(one.pk), journey.patient_id), (str(two.pk), journey.patient_id)]
+    )
+    assert set(deleted.values_list("actor_id", flat=True)) == {manager.pk}
