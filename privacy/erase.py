@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import Action
@@ -118,8 +119,13 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
         if patient.email == erased_email(patient.pk):
             raise ErasureError(f"Patient #{patient.pk} was already erased.")
         journey_ids = list(Journey.objects.filter(patient=patient).values_list("pk", flat=True))
+        # Theirs: every message on their journeys, and mail they sent that landed on
+        # someone else's journey (a spouse's, matched by thread or by hand).
         message_ids = list(
-            Message.objects.filter(journey_id__in=journey_ids).values_list("pk", flat=True)
+            Message.objects.filter(
+                Q(journey_id__in=journey_ids)
+                | Q(direction=Direction.IN, from_email__iexact=patient.email)
+            ).values_list("pk", flat=True)
         )
         triage = patient_triage_items(patient, journey_ids)
         triage_ids = list(triage.values_list("pk", flat=True))

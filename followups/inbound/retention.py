@@ -79,7 +79,12 @@ def raw_email_delete_for_patient(*, patient_id: int, now: dt.datetime | None = N
         | Q(triage_items__journey__patient_id=patient_id)
     )
     if address:
-        mine |= Q(lower_sender=address) | Q(triage_items__from_email__iexact=address)
+        mine |= (
+            Q(lower_sender=address)
+            | Q(triage_items__from_email__iexact=address)
+            # Mail they sent that matched someone else's journey (a spouse's, say).
+            | Q(messages__from_email__iexact=address)
+        )
     ids = (
         RawEmail.objects.alias(lower_sender=Lower("envelope_sender"))
         .filter(mine)

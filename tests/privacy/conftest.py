@@ -104,6 +104,35 @@ def fill(coordinator: User, procedure: Any) -> dict[str, Any]:
         action_flag=CHANGE,
         change_message="[]",
     )
+    # Mail she sent that landed on another patient's journey (her husband's, by thread).
+    husband = journey_create(
+        patient=Patient.objects.create(
+            full_name="Jorge Ruiz", email="jorge.ruiz@example.es", country="ES"
+        ),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+    )
+    spouse_raw = RawEmail.objects.create(
+        file=ContentFile(f"From: {EMAIL}\r\n\r\nfor Jorge".encode(), name="spouse.eml"),
+        size=30,
+        sha256="2" * 64,
+        source="test",
+        envelope_sender="bounces@relay.example",
+        received_at=timezone.now(),
+    )
+    Message.objects.create(
+        journey=husband,
+        direction="in",
+        raw_email=spouse_raw,
+        message_id="<spouse@example.es>",
+        from_email=EMAIL,
+        from_name=NAME,
+        to_email="clinic@example.com",
+        subject="About Jorge",
+        text=f"{NAME} here, call me on {PHONE}",
+        sent_at=timezone.now(),
+    )
     # Booked: its check-ins are pending (erasure cancels them).
     journey_move(journey_id=journey.pk, target="booked", actor=coordinator)
     return {
