@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -51,6 +52,68 @@ def suite_clock(config: pytest.Config) -> dt.datetime:
     return start
 
 
+# --- The database's clock follows the pinned one ------------------------------------------
+# Claims, the reaper and what is due compare against PostgreSQL's clock (STATEMENT_TIMESTAMP(),
+# which Django's Now() also compiles to), never the worker's: a skewed host must not send
+# early or leave claims stuck. Under a pinned Python clock the two would disagree by months,
+# so in the test process PostgreSQL's statement_timestamp() and now() are shadowed by
+# versions that add this process's offset (test_clock schema, first on the search_path of
+# every connection the test process opens). Worker processes of the reliability tests run
+# on the machine's clock and connect without it.
+_DB_CLOCK_OFFSET = 0.0
+_DB_CLOCK_SQL = """
+CREATE SCHEMA IF NOT EXISTS test_clock;
+CREATE OR REPLACE FUNCTION test_clock.statement_timestamp() RETURNS timestamptz
+LANGUAGE sql STABLE AS $$ SELECT pg_catalog.statement_timestamp() + make_interval(
+    secs => coalesce(nullif(current_setting('test_clock.offset', true), ''), '0')::float8) $$;
+CREATE OR REPLACE FUNCTION test_clock.now() RETURNS timestamptz
+LANGUAGE sql STABLE AS $$ SELECT pg_catalog.now() + make_interval(
+    secs => coalesce(nullif(current_setting('test_clock.offset', true), ''), '0')::float8) $$;
+"""
+
+
+def _set_db_clock(connection: object) -> None:
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SET search_path = test_clock, pg_catalog, public")
+        cursor.execute("SELECT set_config('test_clock.offset', %s, false)", [str(_DB_CLOCK_OFFSET)])
+
+
+def _on_connection_created(sender: object, connection: object, **kwargs: object) -> None:
+    if getattr(connection, "vendor", "") == "postgresql":
+        _set_db_clock(connection)
+
+
+def _sync_db_clock(offset: float) -> None:
+    """Tell every open connection of this thread (new ones learn it when they connect)."""
+    global _DB_CLOCK_OFFSET
+    _DB_CLOCK_OFFSET = offset
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            try:
+                _set_db_clock(connection)
+            except Exception:  # noqa: BLE001 - a broken connection reconnects with the offset
+                connection.close()
+
+
+def _python_offset() -> float:
+    return time.time() - time_machine.escape_hatch.time.time()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _db_clock(django_db_setup: None, django_db_blocker: object) -> None:
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_on_connection_created, dispatch_uid="tests.db_clock")
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            with connection.cursor() as cursor:
+                cursor.execute(_DB_CLOCK_SQL)
+            _set_db_clock(connection)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.travel]:
     """Session- and module-scoped fixtures (the reports' cohort, the live server) run on
@@ -66,13 +129,31 @@ def clock(
     request: pytest.FixtureRequest, _session_clock: time_machine.travel
 ) -> Iterator[time_machine.Traveller | None]:
     """The pinned clock (time-machine): `clock.move_to(instant)`, `clock.shift(delta)`."""
+    blocker = request.getfixturevalue("django_db_blocker")
     if request.node.get_closest_marker("real_clock"):
         _session_clock.stop()
+        with blocker.unblock():
+            _sync_db_clock(0.0)
         yield None
         _session_clock.start()
         return
     with time_machine.travel(suite_clock(request.config), tick=True) as traveller:
+        with blocker.unblock():
+            _sync_db_clock(_python_offset())
+        for name in ("move_to", "shift"):
+            _follow_with_the_database(traveller, name)
         yield traveller
+
+
+def _follow_with_the_database(traveller: time_machine.Traveller, name: str) -> None:
+    """`clock.move_to(...)` and `clock.shift(...)` move PostgreSQL's clock too."""
+    moved = getattr(traveller, name)
+
+    def move(*args: object, **kwargs: object) -> None:
+        moved(*args, **kwargs)
+        _sync_db_clock(_python_offset())
+
+    setattr(traveller, name, move)
 
 
 def make_user(username: str, role: str) -> User:

@@ -267,7 +267,15 @@ def test_production_without_env_file_or_secret_key_refuses_to_start(tmp_path):
     # A .env cannot switch DEBUG on behind production's back when the environment says 0.
     env_file = write_env(tmp_path, "DEBUG=1\n")
     assert "SECRET_KEY is required" in run_settings(tmp_path, env_file, DEBUG="0").stderr
-    assert run_settings(tmp_path, "", SECRET_KEY="x" * 50).returncode == 0
+    assert (
+        run_settings(
+            tmp_path,
+            "",
+            SECRET_KEY="x" * 50,
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        ).returncode
+        == 0
+    )
 
 
 def test_the_test_suite_ignores_a_developers_env_file(tmp_path, settings):

@@ -59,7 +59,8 @@ def test_old_raw_mail_is_pruned_and_the_message_stays(
     assert raw_emails_prune(now=NOW) == 0  # once
 
 
-def test_the_command_and_beat_prune_daily(procedure: Procedure) -> None:
+def test_the_command_and_beat_prune_daily(procedure: Procedure, clock: Any) -> None:
+    clock.move_to(NOW)  # the command prunes as of the clock's now
     receive("anna@example.de", 1, days_ago=40)
     out = io.StringIO()
     call_command("prune_raw_email", "--days", "30", stdout=out)

@@ -956,10 +956,10 @@ def test_postmark_inbound_with_raw_email_and_the_doors_it_keeps_shut(
         )
     ).status_code == 404
     settings.INBOUND_ESP = "postmark"
-    # No credentials: refused before anything is read.
+    # No credentials: refused before the body is read.
     assert (
         client.post("/anymail/postmark/inbound/", data=payload, content_type="application/json")
-    ).status_code == 400
+    ).status_code == 401
     assert not RawEmail.objects.exists()
     response = client.post(
         "/anymail/postmark/inbound/", data=payload, content_type="application/json", **basic_auth()

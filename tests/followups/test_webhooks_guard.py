@@ -1,5 +1,5 @@
-"""anymail's routes, guarded (crm/webhooks.py): an ESP we do not use is a 404, a post its
-parser cannot read a 400, and an error in our own receiver is still a 500."""
+"""anymail's routes, guarded (followups/webhooks.py): an ESP we do not use is a 404, a post
+its parser cannot read a 400, and an error in our own receiver is still a 500."""
 
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ def test_an_unconfigured_esp_is_not_found(anonymous: Client, settings: Any) -> N
     for url in ("/anymail/mailgun/inbound/", "/anymail/brevo/inbound/", "/anymail/mandrill/"):
         response = anonymous.post(url, {"anything": "x"})
         assert response.status_code == 404, url
-        assert b"does not receive" in response.content
 
 
 def test_an_unreadable_post_is_a_bad_request(anonymous: Client, settings: Any) -> None:
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+    settings.INBOUND_ESP = "postmark"
     auth = {"HTTP_AUTHORIZATION": "Basic aG9vazpzZWNyZXQ="}  # hook:secret
     for url in ("/anymail/postmark/inbound/", "/anymail/postmark/tracking/"):
         response = anonymous.post(url, "not json", content_type="application/json", **auth)
@@ -39,7 +39,7 @@ def test_an_error_in_our_receiver_stays_a_500(
     from followups import receivers
 
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
-    settings.INBOUND_ESP = ""
+    settings.INBOUND_ESP = "postmark"
 
     def broken(**kwargs: Any) -> None:
         raise KeyError("a bug of ours")
