@@ -166,6 +166,9 @@ AXES_CLIENT_IP_CALLABLE = "crm.accounts.lockout.client_ip"
 # superusers, for coordinators when they enrol, for everyone with REQUIRE_2FA_FOR_ALL=1.
 REQUIRE_2FA_FOR_ALL = env_bool("REQUIRE_2FA_FOR_ALL", False)
 OTP_TOTP_ISSUER = env_str("COMPANY_NAME", "Clinic Care")
+# The admin never shows an authenticator's secret or QR code (a superuser who can read the
+# admin could otherwise copy anyone's second factor); a lost phone: delete the device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A session ends after SESSION_IDLE_MINUTES without a request (each request renews it), and
 # whenever the password changes (Django's session auth hash).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60, minimum=5) * 60
