@@ -32,6 +32,8 @@ from .test_reliability import duplicates, make_due, sent_count
 
 pytestmark = [
     pytest.mark.reliability,
+    # Worker processes read the machine's clock (tests/reliability/test_reliability.py).
+    pytest.mark.real_clock,
     pytest.mark.xdist_group("followups-reliability"),
     pytest.mark.django_db(transaction=True),
 ]

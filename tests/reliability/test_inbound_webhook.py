@@ -31,6 +31,8 @@ from .conftest import BASE_DIR, BIN, Processes, _kill_group, free_port, wait_for
 
 pytestmark = [
     pytest.mark.reliability,
+    # Worker processes read the machine's clock (tests/reliability/test_reliability.py).
+    pytest.mark.real_clock,
     pytest.mark.xdist_group("followups-reliability"),
     pytest.mark.django_db(transaction=True),
 ]
