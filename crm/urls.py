@@ -16,6 +16,7 @@ urlpatterns = [
     # ESP webhooks: /anymail/<esp>/tracking/ (delivery events) and /anymail/<esp>/inbound/.
     path("anymail/", include("anymail.urls")),
     path("followups/", include("followups.urls")),
+    path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
     # The coordinators' dashboard: "/" is My day.

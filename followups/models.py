@@ -200,6 +200,9 @@ class CancelReason(models.TextChoices):
     RESCHEDULED = "rescheduled", "No longer in the plan"
     MANUAL = "manual", "Cancelled by staff"
     NO_TEMPLATE = "no_template", "No template"
+    # Every other occurrence of a series dropped (messages_thin_series): the patient is
+    # doing well. Never revived by re-planning within the same stay.
+    LESS_OFTEN = "less_often", "Less often: the patient is doing well"
 
 
 # Cancellations that a new plan may undo: the message was never sent and the reason no

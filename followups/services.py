@@ -406,6 +406,31 @@ def messages_cancel(
     return _cancel(ScheduledMessage.objects.filter(pk__in=ids), reason, _now(now))
 
 
+def messages_thin_series(
+    *, journey_id: int, rule_key: str, keep_every: int = 2, now: dt.datetime | None = None
+) -> int:
+    """Keep one in `keep_every` of a repeating rule's pending occurrences for this stay in
+    the stage (the next one stays), cancelling the others as `less_often`. Once per stay:
+    a second call finds the earlier thinning and does nothing. For apps above followups
+    that decide a series may slow down (care: "I'm fine" twice in a row)."""
+    now = _now(now)
+    with transaction.atomic():
+        rows = list(
+            ScheduledMessage.objects.select_for_update()
+            .filter(journey_id=journey_id, rule__key=rule_key)
+            .order_by("due_at", "pk")
+        )
+        if not rows:
+            return 0
+        entered = max(r.stage_entered_at for r in rows)
+        stay = [r for r in rows if r.stage_entered_at == entered]
+        if any(r.cancelled_reason == CancelReason.LESS_OFTEN for r in stay):
+            return 0
+        pending = [r.pk for r in stay if r.status == Status.PENDING]
+        drop = [pk for index, pk in enumerate(pending) if index % keep_every]
+        return _cancel(ScheduledMessage.objects.filter(pk__in=drop), CancelReason.LESS_OFTEN, now)
+
+
 def messages_send_now(*, ids: list[int], now: dt.datetime | None = None) -> int:
     """Send these pending (or failed) messages now: claim them and enqueue after commit.
     Stop conditions are still checked at send time."""

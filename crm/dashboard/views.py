@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from care import selectors as care_selectors
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -82,7 +83,12 @@ def my_day(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/my_day.html",
-        {"day": day, "now": timezone.now(), "arriving_days": selectors.ARRIVING_SOON_DAYS},
+        {
+            "day": day,
+            "care": care_selectors.my_day_care(request.user),
+            "now": timezone.now(),
+            "arriving_days": selectors.ARRIVING_SOON_DAYS,
+        },
     )
 
 
