@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from care.models import CareAccess, CheckIn, Escalation, JourneyStep, StepStatus
@@ -98,10 +98,10 @@ class CareSection:
 
 
 def _section(queryset: QuerySet[Any]) -> CareSection:
-    rows = list(queryset[: LIMIT + 1])
-    if len(rows) <= LIMIT:
-        return CareSection(rows=rows, total=len(rows))
-    return CareSection(rows=rows[:LIMIT], total=queryset.count())
+    """One query: the first LIMIT rows and, in the same query, how many there are (these
+    lists are short: what needs doing now, not history)."""
+    rows = list(queryset.annotate(_total=Window(Count("*")))[:LIMIT])
+    return CareSection(rows=rows, total=rows[0]._total if rows else 0)
 
 
 def escalations_open_for(user: Actor) -> CareSection:

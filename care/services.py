@@ -642,7 +642,9 @@ def step_answer(
     note = note.strip()[:2000]
     with transaction.atomic():
         journey = (
-            Journey.objects.select_for_update().select_related("coordinator").get(pk=journey_id)
+            Journey.objects.select_for_update(of=("self",))
+            .select_related("coordinator")
+            .get(pk=journey_id)
         )
         row = (
             JourneyStep.objects.select_for_update()

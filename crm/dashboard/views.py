@@ -52,6 +52,7 @@ from followups.services import (
 from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
 from journeys.selectors import journeys_visible_to
 from journeys.services import (
+    COMPLETED,
     LOST,
     POSTPONED,
     JourneyError,
@@ -188,6 +189,12 @@ def board_move(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"ok": False, "error": "That move was not understood."}, status=400)
     journey = _visible_journey(request, int(journey_id))
     data = form.cleaned_data
+    if data["target"] == COMPLETED:
+        open_steps = care_selectors.steps_open_for_journey(journey_id=journey.pk)
+        if open_steps:
+            titles = ", ".join(s.step.title_en for s in open_steps)
+            error = f"After-care steps not confirmed yet: {titles}. Complete it on its page."
+            return JsonResponse({"ok": False, "error": error}, status=409)
     try:
         journey = journey_move(
             journey_id=journey.pk,
@@ -378,6 +385,18 @@ def journey_move_view(request: HttpRequest, journey_id: int) -> HttpResponse:
         messages.error(request, "That move was not understood.")
         return _back(journey)
     data = form.cleaned_data
+    # Completing a journey whose after-care plan has open steps asks first (care/).
+    open_steps = (
+        care_selectors.steps_open_for_journey(journey_id=journey.pk)
+        if data["target"] == COMPLETED and request.POST.get("confirm_open_steps") != "1"
+        else []
+    )
+    if open_steps:
+        return render(
+            request,
+            "care/confirm_complete.html",
+            {"journey": journey, "steps": open_steps, "expected_stage": journey.stage},
+        )
     try:
         journey_move(
             journey_id=journey.pk,

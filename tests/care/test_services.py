@@ -234,7 +234,9 @@ def test_comfort_series_ends_at_departure_or_after_14(defaults, journey, coordin
         "procedure",
         actor=coordinator,
     )
-    assert ScheduledMessage.objects.filter(journey=other, rule__key="procedure_comfort").count() == 14
+    assert (
+        ScheduledMessage.objects.filter(journey=other, rule__key="procedure_comfort").count() == 14
+    )
 
 
 @pytest.mark.parametrize(
