@@ -518,18 +518,22 @@ def plan_for(journey: Journey) -> AfterCarePlan | None:
 
 
 def _anchor_date(journey: Journey, anchor: str) -> dt.date:
-    """The date a step counts from: the planned date, else the day the journey entered the
-    matching stage (procedure, follow-up), else today."""
+    """The date a step counts from. The procedure: its planned date, else the day the
+    journey entered the procedure stage. The departure: its planned date, else the day
+    the journey entered follow-up, else the procedure date plus the procedure's typical
+    stay. Today if nothing is known."""
     tz = zone(journey.patient.timezone)
+
+    def day(value: dt.datetime | None) -> dt.date | None:
+        return value.astimezone(tz).date() if value else None
+
+    procedure = journey.planned_procedure or day(journey.procedure_at)
     if anchor == StepAnchor.DEPARTURE:
-        if journey.planned_departure:
-            return journey.planned_departure
-        fallback = journey.followup_at
-    else:
-        if journey.planned_procedure:
-            return journey.planned_procedure
-        fallback = journey.procedure_at
-    return (fallback or timezone.now()).astimezone(tz).date()
+        departure = journey.planned_departure or day(journey.followup_at)
+        if departure is None and procedure is not None:
+            departure = procedure + dt.timedelta(days=journey.procedure.typical_stay_days or 0)
+        return departure or timezone.now().astimezone(tz).date()
+    return procedure or timezone.now().astimezone(tz).date()
 
 
 def _email_due(journey: Journey, due_on: dt.date, now: dt.datetime) -> dt.datetime | None:
