@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from crm.roles import is_manager
 from reports import formatting as report_format
-from reports.charts import funnel_chart, stage_time_chart
 from reports.care import care_report
+from reports.charts import funnel_chart, stage_time_chart
 from reports.followups import followup_report
 from reports.funnel import funnel_report
 from reports.load import load_report
