@@ -60,7 +60,7 @@ def test_plan_completion_by_procedure_and_clinic(procedure, coordinator) -> None
         )
     start = NOW - dt.timedelta(days=10)
     journey = procedure_journey(procedure, coordinator, start)
-    s1, s2, s3 = JourneyStep.objects.filter(journey=journey).order_by("due_on")
+    s1, s2, _s3 = JourneyStep.objects.filter(journey=journey).order_by("due_on")
     step_answer(
         journey_step_id=s1.pk,
         journey_id=journey.pk,
