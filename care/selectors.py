@@ -183,3 +183,22 @@ def escalations_for_journey(*, journey_id: int) -> list[Escalation]:
         .select_related("acknowledged_by", "resolved_by")
         .order_by("-opened_at")[:10]
     )
+
+
+@dataclass
+class JourneyCare:
+    page_url: str
+    escalations: list[Escalation]
+    steps: list[JourneyStep]
+
+
+def journey_care(journey: Journey) -> JourneyCare:
+    """The care panel of the coordinator's journey page (templates/care/_journey.html):
+    the patient's page link (to send by WhatsApp), escalations, the after-care steps."""
+    from care.links import page_url
+
+    return JourneyCare(
+        page_url=page_url(journey),
+        escalations=escalations_for_journey(journey_id=journey.pk),
+        steps=list(JourneyStep.objects.filter(journey=journey).select_related("step")),
+    )

@@ -267,6 +267,7 @@ def _journey_page(
         "journeys": selectors.patient_journeys(user, patient.pk),
         "timeline": selectors.journey_timeline(journey),
         "checkins": selectors.journey_checkins(journey),
+        "care": care_selectors.journey_care(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,

@@ -142,3 +142,20 @@ def test_another_coordinator_cannot_acknowledge(client, journey, other_coordinat
     assert response.status_code == 404
     escalation.refresh_from_db()
     assert escalation.acknowledged_at is None
+
+
+def test_journey_page_care_panel_and_revoking_the_links(client, journey, coordinator) -> None:
+    from care.models import EscalationSource
+    from care.services import checkin_record, escalation_open
+
+    escalation_open(journey=journey, source=EscalationSource.PAIN, pain=9)
+    checkin_record(journey_id=journey.pk, answer="fine", nonce="n", note="Better today")
+    old = path(page_url(journey))
+    client.force_login(coordinator)
+    html = client.get(reverse("dashboard:journey", args=[journey.pk])).content.decode()
+    assert 'id="care"' in html and "pain 9/10" in html
+    assert "Better today" in html  # the check-in is on the timeline
+    client.post(reverse("care:links_revoke", args=[journey.pk]))
+    client.logout()
+    assert client.get(old).status_code == 404
+    assert client.get(path(page_url(journey))).status_code == 200

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 # My day also reads care's three lists (care.selectors.my_day_care): one query each.
 MY_DAY_QUERIES = 14
 BOARD_QUERIES = 11
-PATIENT_PAGE_QUERIES = 11
+# The journey page's care panel (care.selectors.journey_care): link version, escalations, steps.
+PATIENT_PAGE_QUERIES = 14
 
 
 def add_journeys(count, procedure, coordinator, other):
