@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
+from care.links import page_url
 from care.models import CareAccess, CheckIn, Escalation, JourneyStep, StepStatus
 from care.tokens import read_page_token
 from crm.roles import Actor
@@ -195,8 +196,6 @@ class JourneyCare:
 def journey_care(journey: Journey) -> JourneyCare:
     """The care panel of the coordinator's journey page (templates/care/_journey.html):
     the patient's page link (to send by WhatsApp), escalations, the after-care steps."""
-    from care.links import page_url
-
     return JourneyCare(
         page_url=page_url(journey),
         escalations=escalations_for_journey(journey_id=journey.pk),

@@ -14,9 +14,10 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -41,9 +42,6 @@ from followups.scheduling import date_midnight, next_in_window, zone
 from followups.services import FollowupError, message_send_one_off, messages_thin_series
 from journeys.models import EventKind, Journey, JourneyEvent, Outcome, Stage
 from journeys.services import JourneyError, journey_mark_waiting
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +215,6 @@ def _comfort_slow_down_if_fine(*, journey: Journey, now: dt.datetime) -> None:
 
 
 def _managers() -> list[User]:
-    from django.contrib.auth.models import User
-
     return list(
         User.objects.filter(is_active=True, groups__name=MANAGER).exclude(email="").distinct()
     )
