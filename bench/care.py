@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -91,15 +92,14 @@ def seed(size: int) -> None:
     print(f"  seeded {database(size)} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def _timed(client, method: str, urls: list[str], data=None) -> list[float]:  # type: ignore[no-untyped-def]
+def _timed(client: Any, urls: list[str]) -> list[float]:
     timings = []
-    for n, url in enumerate(urls):
-        payload = data(n) if data else None
+    for url in urls:
         started = time.perf_counter()
-        response = client.post(url, payload) if method == "post" else client.get(url)
+        response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
         if response.status_code not in (200, 303):
-            raise SystemExit(f"{method.upper()} {url} answered {response.status_code}")
+            raise SystemExit(f"GET {url} answered {response.status_code}")
     return timings
 
 
@@ -135,8 +135,8 @@ def measure(size: int, requests: int) -> None:
     print(f"\n== {journeys:,} journeys; {requests} requests each", flush=True)
     print(f"{'what':<38} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7}  {'p95 / baseline':>14}")
     client = Client()
-    base = _timed(client, "get", ["/healthz"] * 20)  # warm-up
-    base = _timed(client, "get", ["/healthz"] * requests)
+    base = _timed(client, ["/healthz"] * 20)  # warm-up
+    base = _timed(client, ["/healthz"] * requests)
     base_p95 = percentile(base, 95)
 
     def row(name: str, timings: list[float], queries: int | str) -> None:
@@ -150,9 +150,9 @@ def measure(size: int, requests: int) -> None:
     row("baseline: /healthz", base, "-")
     pages = [page_url(j, "fine").split("testserver")[-1] for j in candidates[:requests]]
     pages = [u[u.index("/care/") :] for u in pages]
-    _timed(client, "get", pages[:10])
+    _timed(client, pages[:10])
     cpu_started = time.process_time()
-    timings = _timed(client, "get", pages)
+    timings = _timed(client, pages)
     cpu = (time.process_time() - cpu_started) * 1000 / len(pages)
     with CaptureQueriesContext(connection) as captured:
         client.get(pages[0])
