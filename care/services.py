@@ -583,16 +583,9 @@ def plan_instantiate(*, journey: Journey, now: dt.datetime | None = None) -> int
                 email_status=EmailStatus.PENDING if email_due else EmailStatus.NONE,
                 email_due_at=email_due,
             )
+    # No event of its own: the steps show in the journey page's Care panel, and the move
+    # that wrote them stays the journey's latest event.
     JourneyStep.objects.bulk_create(created, ignore_conflicts=True)
-    if created:
-        _event(
-            journey_id=journey.pk,
-            action="plan_started",
-            text=f"After-care plan “{plan.name}”: {len(created)} steps planned.",
-            actor=None,
-            at=now,
-            plan_id=plan.pk,
-        )
     return len(created)
 
 
