@@ -88,3 +88,22 @@ def test_the_migration_updates_unedited_defaults_only(defaults) -> None:
     assert es.subject == "Edited by the clinic" and "links.checkin_help" not in es.text
     rule = CadenceRule.objects.get(key="procedure_comfort")
     assert (rule.repeat_until, rule.max_occurrences) == ("planned_departure", 14)
+
+
+def test_templates_may_use_the_page_links_and_validation_knows_them(db) -> None:
+    from django.core.exceptions import ValidationError
+
+    from followups.services import template_save
+
+    saved = template_save(
+        key="care_test",
+        language="en",
+        subject="Your page",
+        text="Open {{ links.page }} or tap {{ links.checkin_help }}",
+        html='<a href="{{ links.checkin_fine }}">fine</a>',
+    )
+    assert saved.pk
+    with pytest.raises(ValidationError):
+        template_save(
+            key="care_test2", language="en", subject="x", text="{{ links.pgae }}", html="x"
+        )
