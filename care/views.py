@@ -33,6 +33,7 @@ from care.models import Answer, Escalation
 from care.words import words_for
 from crm.roles import has_dashboard_role
 from followups.scheduling import zone
+from journeys.models import Outcome
 from journeys.selectors import journeys_visible_to
 
 
@@ -122,6 +123,8 @@ def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "checkin":
+            if journey.outcome != Outcome.ACTIVE:  # the page hides it on a closed journey
+                return _invalid(request)
             result = services.checkin_record(
                 journey_id=journey.pk,
                 answer=request.POST.get("answer", ""),

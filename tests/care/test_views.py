@@ -159,3 +159,16 @@ def test_journey_page_care_panel_and_revoking_the_links(client, journey, coordin
     client.logout()
     assert client.get(old).status_code == 404
     assert client.get(path(page_url(journey))).status_code == 200
+
+
+def test_closed_journeys_page_has_no_check_in(client, journey, coordinator) -> None:
+    from journeys.services import journey_move
+
+    journey_move(journey_id=journey.pk, target="lost", actor=coordinator, lost_reason="price")
+    token = page_token(journey.pk, 0)
+    url = reverse("care:page", args=[token])
+    # Lost: the page opens for no one.
+    assert client.get(url).status_code == 404
+    posted = client.post(url, {"token": token, "action": "checkin", "answer": "help", "nonce": "n"})
+    assert posted.status_code == 404
+    assert not CheckIn.objects.exists()
