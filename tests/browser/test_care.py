@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -20,6 +19,7 @@ from care.tokens import page_token
 from followups.models import CadenceRule, ScheduledMessage, Status
 from followups.services import message_send_scheduled
 from journeys.services import journey_create, journey_move, journey_plan_dates
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_patient
 
 pytestmark = [
@@ -27,7 +27,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Test artifacts (gitignored); docs/screenshots/care-page-phone.png is a copy of the first.
+SCREENSHOTS = ARTIFACTS
 PHONE = {"width": 390, "height": 844}
 
 
