@@ -39,7 +39,12 @@ from care.models import (
 )
 from crm.roles import MANAGER, Actor, person
 from followups.scheduling import date_midnight, next_in_window, zone
-from followups.services import FollowupError, message_send_one_off, messages_thin_series
+from followups.services import (
+    FollowupError,
+    message_record_from_patient,
+    message_send_one_off,
+    messages_thin_series,
+)
 from journeys.models import EventKind, Journey, JourneyEvent, Outcome, Stage
 from journeys.services import JourneyError, journey_mark_waiting
 
@@ -182,6 +187,13 @@ def checkin_record(
                 journey=journey, source=source, pain=pain, note=note, checkin=checkin, now=now
             )
         elif answer == Answer.QUESTION:
+            # On Replies waiting like an emailed question, with the note as the message.
+            message_record_from_patient(
+                journey_id=journey.pk,
+                subject="Question from the patient's page",
+                text=note or "(no text: please call or write to the patient)",
+                at=now,
+            )
             journey_mark_waiting(journey_id=journey.pk, at=now, patient_replied=True)
         elif answer == Answer.FINE:
             _comfort_slow_down_if_fine(journey=journey, now=now)

@@ -31,6 +31,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -44,6 +45,7 @@ from followups.models import (
     CadenceRule,
     CancelReason,
     Direction,
+    InboundLabel,
     Kind,
     Message,
     MessageEvent,
@@ -397,6 +399,40 @@ def messages_cancel_on_reply(*, journey_id: int, at: dt.datetime | None = None) 
         journey_id=journey_id, rule__stop_on_reply=True, planned_at__lte=at
     )
     return _cancel(rows, CancelReason.REPLIED, at)
+
+
+def message_record_from_patient(
+    *, journey_id: int, subject: str, text: str, at: dt.datetime | None = None
+) -> Message:
+    """Record something the patient wrote outside email (their page, care/) as an inbound
+    message on the journey: it shows in the journey's mail, on Replies waiting with its
+    subject, and stops "until the patient replies" messages like an emailed reply. The
+    caller puts the journey on Replies waiting (journey_mark_waiting) in the same
+    transaction."""
+    from journeys.models import Journey
+
+    at = _now(at)
+    patient = Journey.objects.select_related("patient").get(pk=journey_id).patient
+    with transaction.atomic():
+        message = Message.objects.create(
+            journey_id=journey_id,
+            direction=Direction.IN,
+            # Our own id on our own domain: unique, and never an email's.
+            message_id=make_msgid(idstring="page", domain=settings.INBOUND_DOMAIN),
+            status=MessageStatus.SENT,
+            from_email=patient.email,
+            from_name=patient.full_name,
+            to_email=settings.DEFAULT_FROM_EMAIL,
+            subject=clean_subject(subject),
+            text=text,
+            text_reply=text,
+            html=linebreaks(escape(text)),
+            sent_at=at,
+            label=InboundLabel.REPLY,
+            counts_as_reply=True,
+        )
+        messages_cancel_on_reply(journey_id=journey_id, at=at)
+    return message
 
 
 def messages_cancel(

@@ -25,7 +25,7 @@ from care.services import (
     escalation_resolve,
     notice_send,
 )
-from followups.models import CancelReason, ScheduledMessage, Status
+from followups.models import CancelReason, Direction, Message, ScheduledMessage, Status
 from journeys.models import Journey, JourneyEvent
 from tests.care.conftest import NOW, to_stage
 
@@ -176,7 +176,7 @@ def test_unassigned_journey_goes_to_every_manager_at_once(
     assert [m.to for m in outbox] == [[manager.email]]
 
 
-def test_question_puts_the_journey_on_replies_waiting(journey) -> None:
+def test_question_puts_the_journey_on_replies_waiting(journey, coordinator) -> None:
     checkin_record(
         journey_id=journey.pk, answer=Answer.QUESTION, nonce="q", note="Can I shower?", now=NOW
     )
@@ -184,6 +184,14 @@ def test_question_puts_the_journey_on_replies_waiting(journey) -> None:
     assert journey.awaiting_reply_since == NOW
     event = JourneyEvent.objects.filter(journey=journey, data__care="checkin").get()
     assert "Can I shower?" in event.reason
+    # Replies waiting shows it like an emailed question, with the note.
+    from followups.selectors import replies_waiting_for
+
+    [waiting] = list(replies_waiting_for(coordinator))
+    assert waiting.pk == journey.pk
+    assert waiting.latest_reply_subject == "Question from the patient's page"
+    message = Message.objects.get(journey=journey, direction=Direction.IN)
+    assert message.text_reply == "Can I shower?" and message.counts_as_reply
 
 
 def test_fine_twice_in_procedure_makes_comfort_every_other_day(
