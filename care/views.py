@@ -144,7 +144,7 @@ def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:
                 problem=action == "step_problem",
                 note=request.POST.get("note", ""),
             )
-            kind = "help" if action == "step_problem" else "step"
+            kind = "step_help" if action == "step_problem" else "step"
         else:
             return _invalid(request)
     except services.CareError:

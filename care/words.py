@@ -22,6 +22,7 @@ WORDS: dict[str, dict[str, str]] = {
         "recorded_help": "We have been told you need help. Your coordinator is being alerted "
         "now; if nobody answers within {minutes} minutes, a manager is told too.",
         "recorded_question": "Your coordinator will answer your question soon.",
+        "noted": "Thank you, noted.",
         "open_escalation": "Help is on its way. If it is urgent, call the 24/7 number below.",
         "acknowledged": "Your coordinator has seen it and is on it.",
         "plan": "Your after-care plan",
@@ -60,6 +61,7 @@ WORDS: dict[str, dict[str, str]] = {
         "recorded_help": "Sabemos que necesita ayuda. Estamos avisando a su coordinador; si "
         "nadie responde en {minutes} minutos, se avisa también a un responsable.",
         "recorded_question": "Su coordinador responderá a su pregunta pronto.",
+        "noted": "Gracias, anotado.",
         "open_escalation": "La ayuda está en camino. Si es urgente, llame al número 24 horas.",
         "acknowledged": "Su coordinador lo ha visto y se está ocupando.",
         "plan": "Su plan de cuidados",
@@ -98,6 +100,7 @@ WORDS: dict[str, dict[str, str]] = {
         "recorded_help": "Wir wissen, dass Sie Hilfe brauchen. Ihr Koordinator wird jetzt "
         "benachrichtigt; antwortet in {minutes} Minuten niemand, wird auch die Leitung informiert.",
         "recorded_question": "Ihr Koordinator beantwortet Ihre Frage bald.",
+        "noted": "Danke, ist notiert.",
         "open_escalation": "Hilfe ist unterwegs. Wenn es dringend ist, rufen Sie die "
         "24-Stunden-Nummer an.",
         "acknowledged": "Ihr Koordinator hat es gesehen und kümmert sich.",

@@ -172,3 +172,24 @@ def test_closed_journeys_page_has_no_check_in(client, journey, coordinator) -> N
     posted = client.post(url, {"token": token, "action": "checkin", "answer": "help", "nonce": "n"})
     assert posted.status_code == 404
     assert not CheckIn.objects.exists()
+
+
+def test_step_buttons_record_and_thank(client, journey, coordinator) -> None:
+    from care.models import AfterCarePlan, AfterCareStep, JourneyStep
+    from care.services import plan_instantiate
+
+    plan = AfterCarePlan.objects.create(name="P", procedure=journey.procedure)
+    AfterCareStep.objects.create(plan=plan, day_offset=-1, title_en="Rest", text_en="Rest.")
+    plan_instantiate(journey=journey)
+    step = JourneyStep.objects.get(journey=journey)
+    token = page_token(journey.pk, 0)
+    url = reverse("care:page", args=[token])
+    html = client.get(url).content.decode()
+    assert "Rest." in html and 'value="step_done"' in html
+    response = client.post(url, {"token": token, "action": "step_problem", "step": step.pk})
+    assert response["Location"].endswith("?recorded=step_help#top")
+    shown = client.get(response["Location"]).content.decode()
+    assert "Danke, ist notiert." in shown
+    step.refresh_from_db()
+    assert step.status == "problem"
+    assert Escalation.objects.filter(journey=journey, source="step").exists()
