@@ -694,6 +694,9 @@ def step_email_send(*, journey_step_id: int, now: dt.datetime | None = None) -> 
     """Send one claimed after-care step email through followups' one-off path (same
     reply-to, layout and Message record on the journey)."""
     now = _now(now)
+    # Marked sent before sending (at most once, unlike followups' at least once): a crash
+    # in between loses this reminder, never doubles it; the step stays on the page and
+    # My day flags it if it is not confirmed.
     won = JourneyStep.objects.filter(pk=journey_step_id, email_status=EmailStatus.CLAIMED).update(
         email_status=EmailStatus.SENT, email_sent_at=now
     )
