@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "crm",
     "journeys",
     "followups",
+    "care",
     "reports",
     "privacy",
 ]
@@ -466,3 +467,20 @@ INBOUND_AUTHSERV_ID = env_str("INBOUND_AUTHSERV_ID", "").strip().lower()
 INBOUND_REQUIRE_AUTH = env_bool("INBOUND_REQUIRE_AUTH", False)
 if INBOUND_REQUIRE_AUTH and not INBOUND_AUTHSERV_ID:
     raise ImproperlyConfigured("INBOUND_REQUIRE_AUTH=1 needs INBOUND_AUTHSERV_ID.")
+
+# --- Care (the patient's page, comfort check-ins, escalations, after-care: care/) -------
+# A pain score at or above this (0-10) opens an escalation like "I need help now".
+CARE_PAIN_THRESHOLD = env_int("CARE_PAIN_THRESHOLD", 7, minimum=1)
+if CARE_PAIN_THRESHOLD > 10:
+    raise ImproperlyConfigured(f"CARE_PAIN_THRESHOLD={CARE_PAIN_THRESHOLD} is above 10.")
+# Minutes an escalation may stay unacknowledged before every manager is emailed.
+CARE_ESCALATION_MINUTES = env_int("CARE_ESCALATION_MINUTES", 15, minimum=1)
+# Days a link to the patient's page stays valid (each email carries a fresh one).
+CARE_LINK_MAX_AGE_DAYS = env_int("CARE_LINK_MAX_AGE_DAYS", 60, minimum=1)
+# The care beat entry: escalation notices and after-care step emails that are due.
+CARE_DISPATCH_INTERVAL = env_int("CARE_DISPATCH_INTERVAL", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["care-dispatch"] = {
+    "task": "care.tasks.dispatch_due",
+    "schedule": float(CARE_DISPATCH_INTERVAL),
+    "options": {"expires": float(CARE_DISPATCH_INTERVAL)},
+}

@@ -66,6 +66,7 @@ urlpatterns = [
     # ESP webhooks, only the configured ESP's: /anymail/<esp>/tracking/ and .../inbound/.
     path("anymail/", include("followups.webhooks")),
     path("followups/", include("followups.urls")),
+    path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
     # Managers: the audit trail, a patient's export and erasure.

@@ -11,8 +11,13 @@ template renders it against `sample_context()` and refuses any other name.
     journey.planned_arrival, journey.planned_procedure, journey.planned_departure,
     journey.estimated_cost, journey.currency, journey.days_until_arrival,
     journey.days_since_procedure
-    links.survey, links.unsubscribe
+    links.survey, links.unsubscribe (and the links apps above followups provide, see below)
     company.name, company.phone_emergency
+
+Apps above followups add links without followups knowing them (care adds the patient's
+page): `register_links(name, provider, sample)` from their AppConfig.ready(). `provider`
+takes the journey and returns {link name: URL}; `sample` is what validation and the admin
+preview render, so a template using `links.page` validates only when an app provides it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,31 @@ from django.utils import timezone
 from followups.scheduling import zone
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from journeys.models import Journey
+
+# name -> (provider(journey) -> {link: url}, sample links); see the module docstring.
+_link_providers: dict[str, tuple[Callable[[Journey], dict[str, str]], dict[str, str]]] = {}
+
+
+def register_links(
+    name: str, provider: Callable[[Journey], dict[str, str]], sample: dict[str, str]
+) -> None:
+    """Add links to every template's `links` (registering the same name again replaces it)."""
+    _link_providers[name] = (provider, sample)
+
+
+def unregister_links(name: str) -> None:
+    _link_providers.pop(name, None)
+
+
+def _provided_links(journey: Journey | None) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for provider, sample in _link_providers.values():
+        links.update(sample if journey is None else provider(journey))
+    return links
+
 
 # Countries patients travel to most; other codes show as the code itself.
 COUNTRY_NAMES = {
@@ -126,7 +155,11 @@ def template_context(
                 (today - journey.planned_procedure).days if journey.planned_procedure else None
             ),
         },
-        "links": {"survey": links.get("survey", ""), "unsubscribe": links.get("unsubscribe", "")},
+        "links": {
+            **_provided_links(journey),
+            "survey": links.get("survey", ""),
+            "unsubscribe": links.get("unsubscribe", ""),
+        },
         "company": company_context(),
     }
 
@@ -156,6 +189,7 @@ def sample_context() -> dict[str, Any]:
             "days_since_procedure": 7,
         },
         "links": {
+            **_provided_links(None),
             "survey": f"{site}/survey/sample/",
             "unsubscribe": f"{site}/followups/unsubscribe/sample/",
         },

@@ -1679,13 +1679,18 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "subject": "How are you today, {{ patient.first_name }}?",
             "text": (
                 "Hi {{ patient.first_name }},\n\n"
-                "Just my short daily check-in. How are you today?\n\n"
+                "Just my short daily check-in. How are you today? One tap tells me:\n\n"
+                "- I'm fine: {{ links.checkin_fine }}\n"
+                "- I have a question: {{ links.checkin_question }}\n"
+                "- I need help now: {{ links.checkin_help }}\n\n"
+                "Each link opens your own page with that answer chosen; press the button there "
+                "to send it. You can add your pain from 0 to 10 and a note. Think about:\n"
                 "- Pain: is it manageable with what the doctor gave you?\n"
                 "- Sleep: did you get some rest last night?\n"
                 "- Eating and drinking: are you managing?\n\n"
-                "A one-line reply is plenty, and I read every one.\n\n"
-                'If you need anything, at any time, reply "I need help"'
-                "{% if company.phone_emergency %} or call our 24/7 line on "
+                "You can also simply reply to this email; I read every one.\n\n"
+                'If you need anything, at any time, choose "I need help now" or reply "I need '
+                'help"{% if company.phone_emergency %} or call our 24/7 line on '
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} or call me on "
                 "{{ coordinator.phone }}{% endif %}, and someone from our team will come to you."
                 "{% if coordinator.phone and company.phone_emergency %} During the day you can "
@@ -1696,16 +1701,25 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             ),
             "html": (
                 "<p>Hi {{ patient.first_name }},</p>\n"
-                "<p>Just my short daily check-in. How are you today?</p>\n"
+                "<p>Just my short daily check-in. How are you today? One tap tells me:</p>\n"
+                "<p>"
+                '<a href="{{ links.checkin_fine }}"><strong>I\'m fine</strong></a><br>\n'
+                '<a href="{{ links.checkin_question }}"><strong>I have a question</strong></a>'
+                "<br>\n"
+                '<a href="{{ links.checkin_help }}"><strong>I need help now</strong></a>'
+                "</p>\n"
+                "<p>Each link opens your own page with that answer chosen; press the button "
+                "there to send it. You can add your pain from 0 to 10 and a note. Think about:"
+                "</p>\n"
                 "<ul>\n"
                 "<li><strong>Pain:</strong> is it manageable with what the doctor gave you?</li>"
                 "\n"
                 "<li><strong>Sleep:</strong> did you get some rest last night?</li>\n"
                 "<li><strong>Eating and drinking:</strong> are you managing?</li>\n"
                 "</ul>\n"
-                "<p>A one-line reply is plenty, and I read every one.</p>\n"
-                '<p>If you need anything, at any time, reply "I need help"'
-                "{% if company.phone_emergency %} or call our 24/7 line on "
+                "<p>You can also simply reply to this email; I read every one.</p>\n"
+                '<p>If you need anything, at any time, choose "I need help now" or reply "I need '
+                'help"{% if company.phone_emergency %} or call our 24/7 line on '
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} or call me on "
                 "{{ coordinator.phone }}{% endif %}, and someone from our team will come to you."
                 "{% if coordinator.phone and company.phone_emergency %} During the day you can "
@@ -1719,12 +1733,20 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "subject": "¿Cómo está hoy, {{ patient.first_name }}?",
             "text": (
                 "Hola, {{ patient.first_name }}:\n\n"
-                "Le escribo, como cada día, para saber cómo está hoy.\n\n"
+                "Le escribo, como cada día, para saber cómo está hoy. Con un toque me lo dice:"
+                "\n\n"
+                "- Estoy bien: {{ links.checkin_fine }}\n"
+                "- Tengo una pregunta: {{ links.checkin_question }}\n"
+                "- Necesito ayuda ahora: {{ links.checkin_help }}\n\n"
+                "Cada enlace abre su propia página con esa respuesta elegida; pulse el botón "
+                "para enviarla. Puede indicar su dolor de 0 a 10 y añadir una nota. Piense en:"
+                "\n"
                 "- Dolor: ¿lo tiene controlado con lo que le ha dado el médico?\n"
                 "- Sueño: ¿ha podido descansar esta noche?\n"
                 "- Comida y bebida: ¿puede comer y beber con normalidad?\n\n"
-                "Con una línea de respuesta basta; las leo todas.\n\n"
-                "Si necesita cualquier cosa, a cualquier hora, responda «Necesito ayuda»"
+                "También puede responder a este correo; leo todas las respuestas.\n\n"
+                "Si necesita cualquier cosa, a cualquier hora, elija «Necesito ayuda ahora» o "
+                "responda «Necesito ayuda»"
                 "{% if company.phone_emergency %} o llame a nuestra línea 24 horas, "
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} o llámeme al "
                 "{{ coordinator.phone }}{% endif %}, y alguien de nuestro equipo irá a verle."
@@ -1736,7 +1758,17 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             ),
             "html": (
                 "<p>Hola, {{ patient.first_name }}:</p>\n"
-                "<p>Le escribo, como cada día, para saber cómo está hoy.</p>\n"
+                "<p>Le escribo, como cada día, para saber cómo está hoy. Con un toque me lo "
+                "dice:</p>\n"
+                "<p>"
+                '<a href="{{ links.checkin_fine }}"><strong>Estoy bien</strong></a><br>\n'
+                '<a href="{{ links.checkin_question }}"><strong>Tengo una pregunta</strong></a>'
+                "<br>\n"
+                '<a href="{{ links.checkin_help }}"><strong>Necesito ayuda ahora</strong></a>'
+                "</p>\n"
+                "<p>Cada enlace abre su propia página con esa respuesta elegida; pulse el botón "
+                "para enviarla. Puede indicar su dolor de 0 a 10 y añadir una nota. Piense en:"
+                "</p>\n"
                 "<ul>\n"
                 "<li><strong>Dolor:</strong> ¿lo tiene controlado con lo que le ha dado el "
                 "médico?</li>\n"
@@ -1744,8 +1776,9 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
                 "<li><strong>Comida y bebida:</strong> ¿puede comer y beber con normalidad?</li>"
                 "\n"
                 "</ul>\n"
-                "<p>Con una línea de respuesta basta; las leo todas.</p>\n"
-                "<p>Si necesita cualquier cosa, a cualquier hora, responda «Necesito ayuda»"
+                "<p>También puede responder a este correo; leo todas las respuestas.</p>\n"
+                "<p>Si necesita cualquier cosa, a cualquier hora, elija «Necesito ayuda ahora» o "
+                "responda «Necesito ayuda»"
                 "{% if company.phone_emergency %} o llame a nuestra línea 24 horas, "
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} o llámeme al "
                 "{{ coordinator.phone }}{% endif %}, y alguien de nuestro equipo irá a verle."
@@ -1760,13 +1793,21 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "subject": "Wie geht es Ihnen heute, {{ patient.first_name }}?",
             "text": (
                 "Hallo {{ patient.first_name }},\n\n"
-                "ich melde mich wie jeden Tag kurz: Wie geht es Ihnen heute?\n\n"
+                "ich melde mich wie jeden Tag kurz: Wie geht es Ihnen heute? Ein Tipp genügt:"
+                "\n\n"
+                "- Mir geht es gut: {{ links.checkin_fine }}\n"
+                "- Ich habe eine Frage: {{ links.checkin_question }}\n"
+                "- Ich brauche jetzt Hilfe: {{ links.checkin_help }}\n\n"
+                "Jeder Link öffnet Ihre eigene Seite mit dieser Antwort ausgewählt; tippen Sie "
+                "dort auf die Schaltfläche, um sie zu senden. Sie können Ihre Schmerzen von 0 "
+                "bis 10 angeben und eine Notiz schreiben. Denken Sie an:\n"
                 "- Schmerzen: Sind sie mit den Medikamenten, die Sie bekommen haben, gut "
                 "auszuhalten?\n"
                 "- Schlaf: Konnten Sie letzte Nacht etwas schlafen?\n"
                 "- Essen und Trinken: Klappt das?\n\n"
-                "Eine Zeile als Antwort reicht völlig, ich lese jede.\n\n"
-                "Wenn Sie etwas brauchen, egal wann, antworten Sie „Ich brauche Hilfe“"
+                "Sie können auch einfach auf diese E-Mail antworten, ich lese jede Antwort.\n\n"
+                "Wenn Sie etwas brauchen, egal wann, wählen Sie „Ich brauche jetzt Hilfe“ oder "
+                "antworten Sie „Ich brauche Hilfe“"
                 "{% if company.phone_emergency %} oder rufen Sie unsere 24-Stunden-Nummer an: "
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} oder rufen Sie mich "
                 "an: {{ coordinator.phone }}{% endif %}. Dann kommt jemand aus unserem Team zu "
@@ -1778,15 +1819,27 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             ),
             "html": (
                 "<p>Hallo {{ patient.first_name }},</p>\n"
-                "<p>ich melde mich wie jeden Tag kurz: Wie geht es Ihnen heute?</p>\n"
+                "<p>ich melde mich wie jeden Tag kurz: Wie geht es Ihnen heute? Ein Tipp "
+                "genügt:</p>\n"
+                "<p>"
+                '<a href="{{ links.checkin_fine }}"><strong>Mir geht es gut</strong></a><br>\n'
+                '<a href="{{ links.checkin_question }}"><strong>Ich habe eine Frage</strong></a>'
+                "<br>\n"
+                '<a href="{{ links.checkin_help }}"><strong>Ich brauche jetzt Hilfe</strong>'
+                "</a></p>\n"
+                "<p>Jeder Link öffnet Ihre eigene Seite mit dieser Antwort ausgewählt; tippen "
+                "Sie dort auf die Schaltfläche, um sie zu senden. Sie können Ihre Schmerzen von "
+                "0 bis 10 angeben und eine Notiz schreiben. Denken Sie an:</p>\n"
                 "<ul>\n"
                 "<li><strong>Schmerzen:</strong> Sind sie mit den Medikamenten, die Sie bekommen "
                 "haben, gut auszuhalten?</li>\n"
                 "<li><strong>Schlaf:</strong> Konnten Sie letzte Nacht etwas schlafen?</li>\n"
                 "<li><strong>Essen und Trinken:</strong> Klappt das?</li>\n"
                 "</ul>\n"
-                "<p>Eine Zeile als Antwort reicht völlig, ich lese jede.</p>\n"
-                "<p>Wenn Sie etwas brauchen, egal wann, antworten Sie „Ich brauche Hilfe“"
+                "<p>Sie können auch einfach auf diese E-Mail antworten, ich lese jede Antwort."
+                "</p>\n"
+                "<p>Wenn Sie etwas brauchen, egal wann, wählen Sie „Ich brauche jetzt Hilfe“ "
+                "oder antworten Sie „Ich brauche Hilfe“"
                 "{% if company.phone_emergency %} oder rufen Sie unsere 24-Stunden-Nummer an: "
                 "{{ company.phone_emergency }}{% elif coordinator.phone %} oder rufen Sie mich "
                 "an: {{ coordinator.phone }}{% endif %}. Dann kommt jemand aus unserem Team zu "

@@ -227,6 +227,9 @@ class CancelReason(models.TextChoices):
     # Skipped at send time: a later message of the same series was due too (only the
     # latest goes), or it was later than its rule's stale_after_hours (see CadenceRule).
     MISSED = "missed", "Missed while sending was stopped"
+    # Every other occurrence of a series dropped (messages_thin_series): the patient is
+    # doing well. Never revived by re-planning within the same stay.
+    LESS_OFTEN = "less_often", "Less often: the patient is doing well"
 
 
 # Cancellations that a new plan may undo: the message was never sent and the reason no

@@ -34,6 +34,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -49,6 +50,7 @@ from followups.models import (
     CadenceRule,
     CancelReason,
     Direction,
+    InboundLabel,
     Kind,
     Message,
     MessageEvent,
@@ -416,11 +418,70 @@ def messages_cancel_on_reply(*, journey_id: int, at: dt.datetime | None = None) 
     return _cancel(rows, CancelReason.REPLIED, at)
 
 
+def message_record_from_patient(
+    *, journey_id: int, subject: str, text: str, at: dt.datetime | None = None
+) -> Message:
+    """Record something the patient wrote outside email (their page, care/) as an inbound
+    message on the journey: it shows in the journey's mail, on Replies waiting with its
+    subject, and stops "until the patient replies" messages like an emailed reply. The
+    caller puts the journey on Replies waiting (journey_mark_waiting) in the same
+    transaction."""
+    from journeys.models import Journey
+
+    at = _now(at)
+    patient = Journey.objects.select_related("patient").get(pk=journey_id).patient
+    with transaction.atomic():
+        message = Message.objects.create(
+            journey_id=journey_id,
+            direction=Direction.IN,
+            # Our own id on our own domain: unique, and never an email's.
+            message_id=make_msgid(idstring="page", domain=settings.INBOUND_DOMAIN),
+            status=MessageStatus.SENT,
+            from_email=patient.email,
+            from_name=patient.full_name,
+            to_email=settings.DEFAULT_FROM_EMAIL,
+            subject=clean_subject(subject),
+            text=text,
+            text_reply=text,
+            html=linebreaks(escape(text)),
+            sent_at=at,
+            label=InboundLabel.REPLY,
+            counts_as_reply=True,
+        )
+        messages_cancel_on_reply(journey_id=journey_id, at=at)
+    return message
+
+
 def messages_cancel(
     *, ids: list[int], reason: str = CancelReason.MANUAL, now: dt.datetime | None = None
 ) -> int:
     """Cancel pending or claimed messages (the admin's "cancel" action)."""
     return _cancel(ScheduledMessage.objects.filter(pk__in=ids), reason, _now(now))
+
+
+def messages_thin_series(
+    *, journey_id: int, rule_key: str, keep_every: int = 2, now: dt.datetime | None = None
+) -> int:
+    """Keep one in `keep_every` of a repeating rule's pending occurrences for this stay in
+    the stage (the next one stays), cancelling the others as `less_often`. Once per stay:
+    a second call finds the earlier thinning and does nothing. For apps above followups
+    that decide a series may slow down (care: "I'm fine" twice in a row)."""
+    now = _now(now)
+    with transaction.atomic():
+        rows = list(
+            ScheduledMessage.objects.select_for_update()
+            .filter(journey_id=journey_id, rule__key=rule_key)
+            .order_by("due_at", "pk")
+        )
+        if not rows:
+            return 0
+        entered = max(r.stage_entered_at for r in rows)
+        stay = [r for r in rows if r.stage_entered_at == entered]
+        if any(r.cancelled_reason == CancelReason.LESS_OFTEN for r in stay):
+            return 0
+        pending = [r.pk for r in stay if r.status == Status.PENDING]
+        drop = [pk for index, pk in enumerate(pending) if index % keep_every]
+        return _cancel(ScheduledMessage.objects.filter(pk__in=drop), CancelReason.LESS_OFTEN, now)
 
 
 def messages_send_now(*, ids: list[int], now: dt.datetime | None = None) -> int:

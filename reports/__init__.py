@@ -1,4 +1,4 @@
-"""Managers' reports: the funnel, speed, follow-up quality and coordinator load.
+"""Managers' reports: the funnel, speed, follow-up quality, care and coordinator load.
 
 Selectors that return plain dataclasses; the pages, their CSV downloads and the API all read
 the same objects, so they cannot disagree. Every figure is computed by the database with
@@ -12,6 +12,8 @@ aggregates, a fixed number of queries per report whatever the date range:
 - speed: 1 query for the totals (+1 grouped, +1 labels with a breakdown). Percentiles do
   not add up, so a breakdown needs its own query.
 - follow-ups: 1 query (+1 labels). Load: 3 queries (+1 labels).
+- care: escalations 1 query (+1 grouped, +1 labels with a breakdown; percentiles again),
+  after-care completion 1 query (+1 clinic names).
 
 "Reached stage X" reads the stage first-entry columns journey_move keeps on the journey row
 (booked_at, arrived_at, procedure_at, followup_at) and the furthest_stage the database

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeys.models import STAGE_ORDER, LostReason, Stage
+from reports.care import CareReport, Escalations, PlanCompletion
 from reports.followups import CheckIns, FollowupReport
 from reports.funnel import Funnel, FunnelReport
 from reports.load import Load, LoadReport
@@ -431,3 +432,84 @@ def load_tables(report: LoadReport) -> list[Table]:
         table.rows.append([group.label, *_load_cells(group.current)])
     table.total = ["All", *_load_cells(report.total)]
     return [table]
+
+
+# --- Care ----------------------------------------------------------------------------------
+
+ESCALATION_COLUMNS = [
+    Column("Opened"),
+    Column("Median to acknowledge", SECS),
+    Column("90th pct. to acknowledge", SECS),
+    Column("Median to resolve", SECS),
+    Column("90th pct. to resolve", SECS),
+    Column(
+        "Past deadline",
+        help="Acknowledged after the deadline (managers were emailed), or not yet and it passed.",
+    ),
+    Column("Past deadline rate", PCT),
+    Column("Still open"),
+]
+
+
+def _escalation_cells(e: Escalations) -> list[Any]:
+    return [
+        e.opened,
+        e.to_acknowledge.median,
+        e.to_acknowledge.p90,
+        e.to_resolve.median,
+        e.to_resolve.p90,
+        e.past_deadline,
+        e.past_deadline_rate,
+        e.still_open,
+    ]
+
+
+PLAN_COLUMNS = [
+    Column("Steps due", help="Must-confirm after-care steps whose date has come."),
+    Column("Confirmed", PCT, help="Share of due steps the patient confirmed (on time or late)."),
+    Column("On time", help="Confirmed within 2 days of the step's date."),
+    Column("Late"),
+    Column("Missed", help="Still not confirmed more than 2 days after the date."),
+    Column("Problem", help="The patient reported a problem (an escalation)."),
+    Column("Waiting", help="Not confirmed yet, still within the 2 days."),
+]
+
+
+def _plan_cells(p: PlanCompletion) -> list[Any]:
+    return [p.due, p.confirmed_rate, p.on_time, p.late, p.missed, p.problem, p.waiting]
+
+
+def care_tables(report: CareReport) -> list[Table]:
+    escalations = Table(
+        "escalations",
+        "Escalations",
+        [Column("", TEXT), *ESCALATION_COLUMNS],
+        note="Opened in the period: “I need help now”, a high pain score, a problem with an "
+        "after-care step or a reply asking for help.",
+    )
+    escalations.rows.append(["All", *_escalation_cells(report.escalations)])
+    tables = [escalations]
+    if report.groups:
+        name = _group_label(report.params.group_by)
+        by = Table(
+            "escalations-breakdown",
+            "Escalations by " + name.lower(),
+            [Column(name, TEXT), *ESCALATION_COLUMNS],
+            page_rows=PAGE_ROWS,
+        )
+        for group in report.groups:
+            by.rows.append([group.label, *_escalation_cells(group.current)])
+        by.total = ["All", *_escalation_cells(report.escalations)]
+        tables.append(by)
+    plans = Table(
+        "aftercare",
+        "After-care plan completion by procedure and clinic",
+        [Column("Procedure", TEXT), Column("Clinic", TEXT), *PLAN_COLUMNS],
+        page_rows=PAGE_ROWS,
+        note="Steps dated in the period; the follow-up compliance figures are on Follow-ups.",
+    )
+    for row in report.plans:
+        plans.rows.append([row.procedure, row.clinic, *_plan_cells(row.completion)])
+    plans.total = ["All", "", *_plan_cells(report.plans_total)]
+    tables.append(plans)
+    return tables

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views_reports.funnel, name="index"),
     path("speed/", views_reports.speed, name="speed"),
     path("follow-ups/", views_reports.followups, name="followups"),
+    path("care/", views_reports.care, name="care"),
     path("load/", views_reports.load, name="load"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
 ]

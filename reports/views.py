@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from crm.roles import is_manager
 from reports import formatting as report_format
+from reports.care import care_report
 from reports.charts import funnel_chart, stage_time_chart
 from reports.followups import followup_report
 from reports.funnel import funnel_report
@@ -29,6 +30,7 @@ from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, pa
 from reports.speed import speed_report
 from reports.tables import (
     Table,
+    care_tables,
     csv_value,
     followup_tables,
     funnel_tables,
@@ -146,6 +148,32 @@ def followups_page(params: ReportParams) -> dict[str, Any]:
     return {"report": report, "kpis": kpis, "charts": [], "tables": followup_tables(report)}
 
 
+def care_page(params: ReportParams) -> dict[str, Any]:
+    report = care_report(params)
+    e, plans = report.escalations, report.plans_total
+    kpis = [
+        Kpi("Escalations", report_format.count(e.opened)),
+        Kpi(
+            "Median to acknowledge",
+            report_format.duration(e.to_acknowledge.median),
+            help="From the patient's tap (or email) to a coordinator's acknowledgment.",
+        ),
+        _share_kpi(
+            "Past deadline",
+            e.past_deadline_rate,
+            None,
+            "Not acknowledged before managers were emailed.",
+        ),
+        _share_kpi(
+            "After-care confirmed",
+            plans.confirmed_rate,
+            None,
+            "Share of must-confirm steps due that the patient confirmed.",
+        ),
+    ]
+    return {"report": report, "kpis": kpis, "charts": [], "tables": care_tables(report)}
+
+
 def load_page(params: ReportParams) -> dict[str, Any]:
     report = load_report(params.group_by or "coordinator")
     total = report.total
@@ -201,6 +229,14 @@ PAGES = {
         scope="Automated check-ins due",
         compares=False,
     ),
+    "care": Page(
+        "care",
+        "Care",
+        care_page,
+        ("escalations", "escalations-breakdown", "aftercare"),
+        scope="Escalations opened and after-care steps dated",
+        compares=False,
+    ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
 }
 TABLE_PAGES = {table: page for page in PAGES.values() for table in page.tables}
@@ -249,6 +285,13 @@ def speed(request: HttpRequest) -> HttpResponse:
 @manager_required
 def followups(request: HttpRequest) -> HttpResponse:
     return _render_page(request, PAGES["followups"])
+
+
+@require_GET
+@never_cache
+@manager_required
+def care(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["care"])
 
 
 @require_GET

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
 from audit.services import audit_record
+from care import selectors as care_selectors
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -58,6 +59,7 @@ from followups.services import (
 from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
 from journeys.selectors import journeys_visible_to
 from journeys.services import (
+    COMPLETED,
     LOST,
     POSTPONED,
     PROCEDURE_CHANGE_STAGES,
@@ -93,7 +95,12 @@ def my_day(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/my_day.html",
-        {"day": day, "now": timezone.now(), "arriving_days": selectors.ARRIVING_SOON_DAYS},
+        {
+            "day": day,
+            "care": care_selectors.my_day_care(request.user),
+            "now": timezone.now(),
+            "arriving_days": selectors.ARRIVING_SOON_DAYS,
+        },
     )
 
 
@@ -193,6 +200,12 @@ def board_move(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"ok": False, "error": _move_problem(form)}, status=400)
     journey = _visible_journey(request, journey_id)
     data = form.cleaned_data
+    if data["target"] == COMPLETED:
+        open_steps = care_selectors.steps_open_for_journey(journey_id=journey.pk)
+        if open_steps:
+            titles = ", ".join(s.step.title_en for s in open_steps)
+            error = f"After-care steps not confirmed yet: {titles}. Complete it on its page."
+            return JsonResponse({"ok": False, "error": error}, status=409)
     try:
         moved = journey_move(
             journey_id=journey.pk,
@@ -288,6 +301,7 @@ def _journey_page(
         "timeline": selectors.journey_timeline(journey),
         "checkins": selectors.journey_checkins(journey),
         "skipped": selectors.journey_skipped_checkins(journey),
+        "care": care_selectors.journey_care(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,
@@ -442,6 +456,18 @@ def journey_move_view(request: HttpRequest, journey_id: int) -> HttpResponse:
         messages.error(request, _move_problem(form))
         return _back(journey)
     data = form.cleaned_data
+    # Completing a journey whose after-care plan has open steps asks first (care/).
+    open_steps = (
+        care_selectors.steps_open_for_journey(journey_id=journey.pk)
+        if data["target"] == COMPLETED and request.POST.get("confirm_open_steps") != "1"
+        else []
+    )
+    if open_steps:
+        return render(
+            request,
+            "care/confirm_complete.html",
+            {"journey": journey, "steps": open_steps, "expected_stage": journey.stage},
+        )
     try:
         moved = journey_move(
             journey_id=journey.pk,

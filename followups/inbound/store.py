@@ -44,6 +44,7 @@ from audit.services import audit_record, changes_between, snapshot
 from crm.models import Patient, PatientSource, Procedure
 from crm.services import PATIENT_EDITABLE, normalize_email
 from crm.timezones import zone_for_offset
+from followups import hooks
 from followups.inbound.classify import guess_language
 from followups.inbound.match import match_message, patient_by_email
 from followups.inbound.mime import Label, ParsedEmail
@@ -595,6 +596,7 @@ def act_on_message(message: Message, journey: Journey, parsed: ParsedEmail) -> i
     if message.counts_as_reply:
         cancelled = messages_cancel_on_reply(journey_id=journey.pk, at=at)
     journey_mark_waiting(journey_id=journey.pk, at=at, patient_replied=message.counts_as_reply)
+    hooks.fire(hooks.INBOUND_REPLY_STORED, message=message, journey=journey)  # care: "help"
     transaction.on_commit(partial(_enqueue_reply_notice, message.pk))
     return cancelled
 

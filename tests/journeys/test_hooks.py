@@ -24,6 +24,7 @@ ALLOWED = {
     "audit": {"audit"},
     "journeys": {"audit", "crm", "journeys"},
     "followups": {"audit", "crm", "journeys", "followups"},
+    "care": {"audit", "crm", "journeys", "followups", "care"},
 }
 FIRST_PARTY = {"audit", "crm", "journeys", "followups", "reports", "privacy", "care", "feedback"}
 # crm's own people layer: what journeys builds on, so it imports nothing above it.
@@ -64,10 +65,10 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
     assert not wrong, sorted(wrong)
 
 
-def test_followups_listens_to_every_hook() -> None:
+def test_followups_and_care_listen_in_their_bands() -> None:
     assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
-    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan"]
-    assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule"]
+    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan"]
+    assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
 
 
@@ -101,6 +102,7 @@ def test_listeners_run_in_order_inside_the_transaction(
     assert hooks.listeners(hooks.JOURNEY_MOVED) == [
         "test.early",
         "followups.replan",
+        "care.plan",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.

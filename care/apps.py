@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "care"
+    verbose_name = "Care"
+
+    def ready(self) -> None:
+        from care import links, services
+        from followups import context
+        from followups import hooks as followups_hooks
+        from journeys import hooks
+
+        # The journey's life, inside its transaction (journeys/hooks.py, care's band 200-299).
+        hooks.register(hooks.JOURNEY_MOVED, services.on_journey_moved, order=200, name="care.plan")
+        hooks.register(
+            hooks.DATES_CHANGED, services.on_dates_changed, order=200, name="care.plan_dates"
+        )
+        # links.page and the one-click check-in links in followups' templates.
+        context.register_links("care", links.template_links, links.sample_links())
+        # A reply saying "I need help" counts like the button.
+        followups_hooks.register(
+            followups_hooks.INBOUND_REPLY_STORED, services.on_inbound_reply, name="care.help_reply"
+        )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from care import views
+
+app_name = "care"
+urlpatterns = [
+    path(
+        "escalations/<int:escalation_id>/acknowledge/",
+        views.escalation_acknowledge,
+        name="escalation_acknowledge",
+    ),
+    path(
+        "escalations/<int:escalation_id>/resolve/",
+        views.escalation_resolve,
+        name="escalation_resolve",
+    ),
+    path("journeys/<int:journey_id>/revoke-links/", views.links_revoke, name="links_revoke"),
+    # The patient's page; the token is the only proof (no login).
+    path("<str:token>/", views.page, name="page"),
+]

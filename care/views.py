@@ -1,0 +1,215 @@
+"""The patient's page (no login: the signed token in the URL is the proof) and the
+coordinators' escalation buttons.
+
+A GET never records anything: mail security scanners open every link in an email, so a
+link with `?answer=help` only shows the page with that answer chosen; one tap (a POST)
+records it. The POST carries the signed token in the form as well as the URL and a
+one-time key; there is no session or cookie, so CSRF protection is the token itself (a
+forged cross-site form cannot know it) rather than Django's cookie, which a patient
+opening a link from their mail app would not have yet.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from care import selectors, services
+from care.models import Answer, Escalation
+from care.words import words_for
+from crm.roles import has_dashboard_role
+from followups.scheduling import zone
+from journeys.models import Outcome
+from journeys.selectors import journeys_visible_to
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token is in the URL: never send it on as a Referer, never let a search engine
+    # or a shared cache keep the page.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    language = (request.GET.get("lang") or "en")[:2]
+    _, words = words_for(language)
+    return _private(render(request, "care/invalid.html", {"w": words}, status=404))
+
+
+def _pain(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 <= number <= 10 else None
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, token: str) -> HttpResponse:
+    journey = selectors.journey_for_token(token)
+    if journey is None:
+        return _invalid(request)
+    language, words = words_for(journey.patient.preferred_language)
+    if request.method == "POST":
+        if not constant_time_compare(request.POST.get("token", ""), token):
+            return _invalid(request)
+        return _page_post(request, token, journey)
+    data = selectors.page_data(journey, language=language)
+    chosen = request.GET.get("answer", "")
+    if chosen not in Answer.values:
+        chosen = ""
+    recorded = request.GET.get("recorded", "")
+    coordinator = journey.coordinator
+    phone = settings.COMPANY_PHONE
+    context: dict[str, Any] = {
+        "w": words,
+        "language": language,
+        "journey": journey,
+        "data": data,
+        "token": token,
+        "nonce": secrets.token_urlsafe(16),
+        "chosen": chosen,
+        "answers": [(a.value, words[a.value]) for a in Answer],
+        "pains": list(range(11)),
+        "recorded": recorded,
+        "recorded_help_text": words["recorded_help"].format(
+            minutes=settings.CARE_ESCALATION_MINUTES
+        ),
+        "hello": words["hello"].format(name=journey.patient.full_name.split(" ")[0]),
+        "recorded_text": words["recorded"].format(
+            time=timezone.localtime(
+                data.latest.created_at, zone(journey.patient.timezone)
+            ).strftime("%H:%M")
+        )
+        if data.latest
+        else "",
+        "coordinator_name": (
+            (coordinator.get_full_name() or coordinator.get_username())
+            if coordinator
+            else f"{settings.COMPANY_NAME}"
+        ),
+        "coordinator_email": (coordinator.email if coordinator else "")
+        or settings.DEFAULT_FROM_EMAIL,
+        "phone": phone,
+        "whatsapp": "".join(ch for ch in phone if ch.isdigit()),
+        "emergency": settings.COMPANY_EMERGENCY_PHONE,
+        "company": settings.COMPANY_NAME,
+    }
+    return _private(render(request, "care/page.html", context))
+
+
+def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:
+    url = reverse("care:page", args=[token])
+    action = request.POST.get("action", "")
+    try:
+        if action == "checkin":
+            if journey.outcome != Outcome.ACTIVE:  # the page hides it on a closed journey
+                return _invalid(request)
+            result = services.checkin_record(
+                journey_id=journey.pk,
+                answer=request.POST.get("answer", ""),
+                pain=_pain(request.POST.get("pain", "")),
+                note=request.POST.get("note", ""),
+                nonce=request.POST.get("nonce", ""),
+            )
+            kind = result.checkin.answer
+        elif action in ("step_done", "step_problem"):
+            try:
+                step_id = int(request.POST.get("step", ""))
+            except ValueError:
+                return _invalid(request)
+            services.step_answer(
+                journey_step_id=step_id,
+                journey_id=journey.pk,
+                problem=action == "step_problem",
+                note=request.POST.get("note", ""),
+            )
+            kind = "step_help" if action == "step_problem" else "step"
+        else:
+            return _invalid(request)
+    except services.CareError:
+        return _invalid(request)
+    # Post/redirect/get: a reload shows the page, it never posts again.
+    return _private(HttpResponseRedirect(f"{url}?recorded={kind}#top", status=303))
+
+
+# --- Staff: acknowledge and resolve (My day, the journey page) ---------------------------
+
+
+def _staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_dashboard_role(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _visible_escalation(request: HttpRequest, escalation_id: int) -> Escalation:
+    return get_object_or_404(
+        Escalation.objects.filter(journey__in=journeys_visible_to(request.user)),
+        pk=escalation_id,
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("dashboard:my_day")
+    return redirect(target)
+
+
+@require_POST
+@_staff
+def escalation_acknowledge(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    escalation = _visible_escalation(request, escalation_id)
+    services.escalation_acknowledge(escalation_id=escalation.pk, actor=request.user)
+    messages.success(request, "Acknowledged: managers will not be alerted.")
+    return _back(request)
+
+
+@require_POST
+@_staff
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    escalation = _visible_escalation(request, escalation_id)
+    try:
+        services.escalation_resolve(
+            escalation_id=escalation.pk, actor=request.user, note=request.POST.get("note", "")
+        )
+    except services.CareError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Escalation resolved.")
+    return _back(request)
+
+
+@require_POST
+@_staff
+def links_revoke(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
+    services.care_links_revoke(journey_id=journey.pk, actor=request.user)
+    messages.success(request, "Old links to the patient's page no longer work.")
+    return _back(request)
