@@ -72,17 +72,18 @@ def test_after_fifteen_days_down_only_the_latest_daily_check_in_goes(
     procedure: Procedure, coordinator: User
 ) -> None:
     journey = journey_in(Stage.PROCEDURE, procedure, coordinator)
-    assert len(rows(journey, rule__key="procedure_comfort")) == 30
-    as_of = T0 + dt.timedelta(days=15, hours=4)  # 11:00 in Berlin, day 15
+    # At most 14 daily check-ins, ending at the planned departure (care/).
+    assert len(rows(journey, rule__key="procedure_comfort")) == 14
+    as_of = T0 + dt.timedelta(days=10, hours=4)  # 11:00 in Berlin, day 10
 
     result = messages_dispatch_due(now=as_of, send_inline=True)
 
     # The dispatcher skips the missed ones in bulk and claims only the latest.
-    assert (result.missed, result.claimed, result.outcomes) == (14, 1, {"sent": 1})
+    assert (result.missed, result.claimed, result.outcomes) == (9, 1, {"sent": 1})
     found = statuses(journey, "procedure_comfort")
-    assert found[:14] == [(n, Status.CANCELLED, CancelReason.MISSED) for n in range(14)]
-    assert found[14] == (14, Status.SENT, "")  # the day-15 one, 3 hours late
-    assert {status for _, status, _ in found[15:]} == {Status.PENDING}
+    assert found[:9] == [(n, Status.CANCELLED, CancelReason.MISSED) for n in range(9)]
+    assert found[9] == (9, Status.SENT, "")  # the day-10 one, 3 hours late
+    assert {status for _, status, _ in found[10:]} == {Status.PENDING}
     assert Message.objects.filter(journey=journey).count() == 1
     assert (
         ScheduledMessage.objects.get(
@@ -98,11 +99,11 @@ def test_workers_back_after_an_outage_skip_what_the_dispatcher_had_claimed(
     """The dispatcher ran but the workers were down: every day's check-in was claimed
     and waits in the broker. The send path applies the same rules, under its lock."""
     journey = journey_in(Stage.PROCEDURE, procedure, coordinator)
-    as_of = T0 + dt.timedelta(days=15, hours=4)
+    as_of = T0 + dt.timedelta(days=10, hours=4)
     due = [r for r in rows(journey, rule__key="procedure_comfort") if r.due_at <= as_of]
     ScheduledMessage.objects.filter(pk__in=[r.pk for r in due]).update(status=Status.CLAIMED)
     outcomes = [message_send_scheduled(scheduled_message_id=r.pk, now=as_of) for r in due]
-    assert outcomes == ["missed"] * 14 + ["sent"]
+    assert outcomes == ["missed"] * 9 + ["sent"]
     # Whatever order the workers take them in.
     ScheduledMessage.objects.filter(pk__in=[r.pk for r in due]).update(
         status=Status.CLAIMED, cancelled_reason=""
@@ -110,7 +111,7 @@ def test_workers_back_after_an_outage_skip_what_the_dispatcher_had_claimed(
     Message.objects.all().delete()
     ScheduledMessage.objects.filter(pk=due[-1].pk).update(sent_at=None)
     outcomes = [message_send_scheduled(scheduled_message_id=r.pk, now=as_of) for r in reversed(due)]
-    assert outcomes == ["sent"] + ["missed"] * 14
+    assert outcomes == ["sent"] + ["missed"] * 9
 
 
 def test_the_pre_arrival_emails_are_one_series(procedure: Procedure, coordinator: User) -> None:
@@ -277,9 +278,9 @@ def test_dispatch_due_as_of_replays_an_outage(
 ) -> None:
     journey = journey_in(Stage.PROCEDURE, procedure, coordinator)
     out = StringIO()
-    call_command("dispatch_due", "--as-of", "2026-03-17T11:00:00+00:00", stdout=out)
+    call_command("dispatch_due", "--as-of", "2026-03-12T11:00:00+00:00", stdout=out)
     assert out.getvalue().strip() == (
-        "as of 2026-03-17 11:00 UTC: reaped 0, gave up 0, skipped 14 as missed, claimed 1: sent 1"
+        "as of 2026-03-12 11:00 UTC: reaped 0, gave up 0, skipped 9 as missed, claimed 1: sent 1"
     )
     assert len(outbox) == 1
     assert len(rows(journey, status=Status.SENT)) == 1
