@@ -74,7 +74,9 @@ LANGUAGE sql STABLE AS $$ SELECT pg_catalog.now() + make_interval(
 
 def _set_db_clock(connection: object) -> None:
     with connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute("SET search_path = test_clock, pg_catalog, public")
+        # public first, so current_schema() and new tables stay there; test_clock before
+        # pg_catalog, so its functions shadow the built-in ones.
+        cursor.execute("SET search_path = public, test_clock, pg_catalog")
         cursor.execute("SELECT set_config('test_clock.offset', %s, false)", [str(_DB_CLOCK_OFFSET)])
 
 

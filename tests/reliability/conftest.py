@@ -285,10 +285,15 @@ class PrivatePostgres:
 
     def restart(self, mode: str = "immediate") -> None:
         """`immediate`: like a crash (no checkpoint, every connection cut, WAL recovery)."""
+        self.shut_down(mode)
+        self.start()
+
+    def shut_down(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data for `start()`. `fast` (an administrator's
+        restart) ends every session; `immediate` is like a crash."""
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop",
         )  # fmt: skip
-        self.start()
 
     def stop(self) -> None:
         if self.data.exists():

@@ -283,8 +283,8 @@ def test_a_post_anymail_cannot_read_is_kept_as_failed(
 
     monkeypatch.setattr(MailgunInboundWebhookView, "parse_events", broken)
     data = {"body-plain": "Hello", "message-headers": "[]", **mailgun_signature()}
-    # Without our secret nothing is kept (anymail refuses it before reading).
-    assert client.post("/anymail/mailgun/inbound/", data=data).status_code == 400
+    # Without our secret nothing is kept (refused before the body is read).
+    assert client.post("/anymail/mailgun/inbound/", data=data).status_code == 401
     assert not RawEmail.objects.exists()
     response = client.post("/anymail/mailgun/inbound/", data=data, **basic_auth())
     assert response.status_code == 200
