@@ -38,7 +38,7 @@ def test_templates_hold_no_inline_script_style_or_handler():
     # Email templates are excluded: mail clients need inline styles, and mail is not served.
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
-        if "emails" in path.parts or "email" in path.name:
+        if {"emails", "email"} & set(path.parts) or "email" in path.name:
             continue
         text = re.sub(r"\{#.*?#\}", "", path.read_text())
         text = re.sub(r"\{% comment %\}.*?\{% endcomment %\}", "", text, flags=re.S)
