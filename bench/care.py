@@ -29,67 +29,13 @@ import random
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from demo_db import BASE_DIR, env_for, patients_in, percentile, seed
 
 
 def database(size: int) -> str:
     return f"crm_bench_care_{size}"
-
-
-def env_for(size: int, *, debug: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": f"{PG}/{database(size)}",
-            "DJANGO_SETTINGS_MODULE": "crm.settings",
-            "DEBUG": "1" if debug else "0",
-            "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
-            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def patients_in(size: int) -> int | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(f"{PG}/{database(size)}") as conn:
-            row = conn.execute("SELECT count(*) FROM crm_patient").fetchone()
-            return int(row[0]) if row else 0
-    except psycopg.Error:
-        return None
-
-
-def seed(size: int) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database(size)}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{database(size)}"')
-    env = env_for(size, debug=True)
-    manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    started = time.perf_counter()
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=BASE_DIR)
-    subprocess.run([*manage, "demo_setup"], env=env, check=True, cwd=BASE_DIR)
-    have = patients_in(size) or 0
-    if have < size:
-        more = [*manage, "seed_demo", "--patients", str(size - have)]
-        subprocess.run(more, env=env, check=True, cwd=BASE_DIR)
-    with psycopg.connect(f"{PG}/{database(size)}", autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-    print(f"  seeded {database(size)} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _timed(client: Any, urls: list[str]) -> list[float]:
@@ -208,20 +154,20 @@ def main() -> None:
         return
     print(f"Care benchmark: {', '.join(f'{s:,}' for s in args.sizes)} patients")
     for size in args.sizes:
-        have = patients_in(size)
+        have = patients_in(database(size))
         if args.reseed or have is None or have < size:
             print(f"Seeding {size:,} patients into {database(size)} (kept for later runs)…")
-            seed(size)
+            seed(database(size), size)
         else:
             subprocess.run(
                 [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"],
-                env=env_for(size, debug=True),
+                env=env_for(database(size), debug=True),
                 check=True,
                 cwd=BASE_DIR,
             )
         subprocess.run(
             [sys.executable, __file__, "--measure", str(size), "--requests", str(args.requests)],
-            env=env_for(size, debug=False),
+            env=env_for(database(size), debug=False),
             check=True,
             cwd=BASE_DIR,
         )
