@@ -72,24 +72,6 @@ def _delete_files(rows: list[Any]) -> int:
     return deleted
 
 
-def _raw_emails_delete_for_patient(*, patient_id: int, raw_ids: set[int]) -> int:
-    """Delete these raw emails' files and blank what their rows say about the sender: the
-    ones erasure found through the patient's triage items, after
-    followups.inbound.retention.raw_email_delete_for_patient has deleted those it finds
-    itself (their journeys' mail, triage items naming them, mail from their address). Rows
-    stay (triage items point at them); their bytes and addresses go."""
-    raws = list(RawEmail.objects.filter(pk__in=raw_ids))
-    deleted = _delete_files(raws)
-    RawEmail.objects.filter(pk__in=raw_ids).update(
-        file="",
-        envelope_sender="",
-        envelope_recipient="",
-        detail=ERASED,
-        updated_at=timezone.now(),
-    )
-    return deleted
-
-
 def _scrub_admin_log(objects: dict[type[models.Model], list[Any]]) -> None:
     """The admin's history repeats object labels ("Lucía Fernández", a subject)."""
     for model, ids in objects.items():
@@ -143,10 +125,9 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
             )
         )
         ScheduledMessage.objects.filter(journey_id__in=journey_ids).update(last_error="")
-        # Before the patient row is anonymised: the inbound app's version of this finds
-        # mail sent from the patient's address by that address.
+        # Before the patient row is anonymised: it finds mail sent from their address by
+        # that address.
         files_deleted = raw_email_delete_for_patient(patient_id=patient.pk, now=now)
-        files_deleted += _raw_emails_delete_for_patient(patient_id=patient.pk, raw_ids=raw_ids)
 
         Patient.objects.filter(pk=patient.pk).update(
             full_name=f"Erased patient #{patient.pk}",
