@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -182,6 +183,52 @@ def make_patient(**overrides: object) -> Patient:
     }
     fields.update(overrides)
     return Patient.objects.create(**fields)
+
+
+def make_received_email(
+    journey: Journey,
+    *,
+    raw: bytes,
+    from_email: str,
+    subject: str,
+    text: str,
+    message_id: str,
+    to_email: str = "crm@clinic.example",
+    attachment: tuple[str, bytes, str] = ("result.pdf", b"%PDF", "application/pdf"),
+) -> tuple[Any, Any, Any]:
+    """An inbound email stored on `journey` as the inbound service would leave it: the raw
+    file, its Message and one attachment (name, bytes, content type). Returns all three."""
+    from django.core.files.base import ContentFile
+
+    from followups.models import Attachment, Direction, Message, RawEmail
+
+    raw_email = RawEmail.objects.create(
+        file=ContentFile(raw, name="r.eml"),
+        size=len(raw),
+        sha256="0" * 64,
+        source="test",
+        received_at=timezone.now(),
+    )
+    message = Message.objects.create(
+        journey=journey,
+        direction=Direction.IN,
+        message_id=message_id,
+        from_email=from_email,
+        to_email=to_email,
+        subject=subject,
+        text=text,
+        sent_at=timezone.now(),
+        raw_email=raw_email,
+    )
+    name, content, content_type = attachment
+    stored = Attachment.objects.create(
+        message=message,
+        file=ContentFile(content, name=name),
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+    )
+    return raw_email, message, stored
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -17,7 +16,6 @@ from audit.models import Action, AuditEntry
 from audit.services import audit_record
 from crm.models import Interaction
 from crm.services import patient_create, patient_update
-from followups.models import Attachment, Direction, Message, RawEmail
 from journeys.models import Journey
 from journeys.services import (
     interaction_log,
@@ -27,7 +25,7 @@ from journeys.services import (
     journey_plan_dates,
     journey_update,
 )
-from tests.conftest import make_patient
+from tests.conftest import make_patient, make_received_email
 
 pytestmark = pytest.mark.django_db
 
@@ -151,30 +149,15 @@ def test_reading_a_patients_data_is_audited(
     )
     assert (view.ip, view.request_id) == ("127.0.0.1", "req-42")
 
-    raw = RawEmail.objects.create(
-        file=ContentFile(b"x", name="r.eml"),
-        size=1,
-        sha256="0" * 64,
-        source="test",
-        received_at=timezone.now(),
-    )
-    message = Message.objects.create(
-        journey=journey,
-        direction=Direction.IN,
-        message_id="<a@b>",
+    raw, _message, attachment = make_received_email(
+        journey,
+        raw=b"x",
         from_email="a@b",
         to_email="c@d",
         subject="s",
         text="t",
-        sent_at=timezone.now(),
-        raw_email=raw,
-    )
-    attachment = Attachment.objects.create(
-        message=message,
-        file=ContentFile(b"y", name="a.pdf"),
-        filename="a.pdf",
-        content_type="x",
-        size=1,
+        message_id="<a@b>",
+        attachment=("a.pdf", b"y", "x"),
     )
     client.force_login(manager)
     client.get(f"/admin/followups/rawemail/{raw.pk}/download/")

@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
 from crm.models import Interaction, Patient
 from followups.models import (
-    Attachment,
     Direction,
     Message,
     RawEmail,
@@ -28,7 +26,7 @@ from followups.models import (
 )
 from journeys.models import Journey, Outcome
 from journeys.services import interaction_log, journey_create
-from tests.conftest import make_patient
+from tests.conftest import make_patient, make_received_email
 
 pytestmark = pytest.mark.django_db
 
@@ -51,30 +49,13 @@ def theirs(other_coordinator: User, procedure: Any, settings: Any, tmp_path: Any
         summary="Talked about the HIV test",
         by=other_coordinator,
     )
-    raw = RawEmail.objects.create(
-        file=ContentFile(b"From: zeynep@example.tr\r\n\r\nresult", name="r.eml"),
-        size=30,
-        sha256="0" * 64,
-        source="test",
-        received_at=timezone.now(),
-    )
-    message = Message.objects.create(
-        journey=journey,
-        direction=Direction.IN,
-        message_id="<in-1@example.tr>",
+    raw, message, attachment = make_received_email(
+        journey,
+        raw=b"From: zeynep@example.tr\r\n\r\nresult",
         from_email="zeynep@example.tr",
-        to_email="crm@clinic.example",
         subject="My results",
         text="The result",
-        sent_at=timezone.now(),
-        raw_email=raw,
-    )
-    attachment = Attachment.objects.create(
-        message=message,
-        file=ContentFile(b"%PDF", name="result.pdf"),
-        filename="result.pdf",
-        content_type="application/pdf",
-        size=4,
+        message_id="<in-1@example.tr>",
     )
     triage = TriageItem.objects.create(
         raw_email=raw,
