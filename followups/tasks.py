@@ -20,16 +20,17 @@ DATABASE_OUTAGES: Counter[str] = Counter()
 def _database_away(task: str, exc: Exception) -> None:
     """The database went away under a task. Drop the connection (with CELERY_DB_REUSE_MAX
     the worker keeps it between tasks) so the next task reconnects, and return quietly:
-    the next beat tick dispatches again, and a row this send held stays claimed (or in
-    doubt, if the ESP already had it) until the reaper recovers it."""
+    the next beat tick dispatches again, and a row this task held (a send, or an inbound
+    email) stays claimed, or in doubt if the ESP already had it, until its reaper
+    recovers it."""
     DATABASE_OUTAGES[task] += 1
     try:
         connection.close()
     except Exception:
         log.debug("Closing the broken database connection failed.", exc_info=True)
     log.warning(
-        "Database unavailable during %s (%s; %d in this worker so far): retried by the "
-        "next dispatcher tick.",
+        "Database unavailable during %s (%s; %d in this worker so far): its row is taken "
+        "again by the next beat tick.",
         task,
         type(exc).__name__,
         DATABASE_OUTAGES[task],
