@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/care.py [--sizes 20000 1000000] [--requests 300] [--reseed]
 
-For each size, a PostgreSQL database `crm_bench_care_<size>` is filled once with
+For each size, a PostgreSQL database `crm_bench_demo_<size>` is filled once with
 `manage.py demo_setup` + `seed_demo --patients <size>` (about 1.2 journeys per patient) and
 kept for the next run (--reseed rebuilds it; BENCH_PG names another server). Then, in a
 fresh process per size, with DEBUG off, through Django's full stack (test client):
@@ -31,11 +31,11 @@ import sys
 import time
 from typing import Any
 
-from demo_db import BASE_DIR, env_for, patients_in, percentile, seed
+from demo_db import BASE_DIR, database_for, env_for, percentile, prepare
 
 
 def database(size: int) -> str:
-    return f"crm_bench_care_{size}"
+    return database_for(size)
 
 
 def _timed(client: Any, urls: list[str]) -> list[float]:
@@ -154,17 +154,7 @@ def main() -> None:
         return
     print(f"Care benchmark: {', '.join(f'{s:,}' for s in args.sizes)} patients")
     for size in args.sizes:
-        have = patients_in(database(size))
-        if args.reseed or have is None or have < size:
-            print(f"Seeding {size:,} patients into {database(size)} (kept for later runs)…")
-            seed(database(size), size)
-        else:
-            subprocess.run(
-                [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"],
-                env=env_for(database(size), debug=True),
-                check=True,
-                cwd=BASE_DIR,
-            )
+        prepare(size, reseed=args.reseed)
         subprocess.run(
             [sys.executable, __file__, "--measure", str(size), "--requests", str(args.requests)],
             env=env_for(database(size), debug=False),

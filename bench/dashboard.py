@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dashboard.py [--sizes 100000 1000000] [--requests 200] [--reseed]
 
-For each size, a PostgreSQL database `crm_bench_dash_<size>` is filled once with
+For each size, a PostgreSQL database `crm_bench_demo_<size>` is filled once with
 `manage.py seed_demo --patients <size>` (and the demo logins) and kept for the next run
 (--reseed rebuilds it; set BENCH_PG to use another server). Then, in a fresh process per
 size, with DEBUG off:
@@ -27,13 +27,13 @@ import subprocess
 import sys
 import time
 
-from demo_db import BASE_DIR, env_for, patients_in, percentile, seed
+from demo_db import BASE_DIR, database_for, env_for, percentile, prepare
 
 AIMS_MS = {"my day": 50.0, "board": 50.0, "patient": 40.0}
 
 
 def database(size: int) -> str:
-    return f"crm_bench_dash_{size}"
+    return database_for(size)
 
 
 # --- Measuring (child process, one per size) ---------------------------------------------
@@ -169,18 +169,7 @@ def main() -> None:
         return
     print(f"Dashboard benchmark: {', '.join(f'{s:,}' for s in args.sizes)} patients")
     for size in args.sizes:
-        have = patients_in(database(size))
-        if args.reseed or have is None or have < size:
-            print(f"Seeding {size:,} patients into {database(size)} (kept for later runs)…")
-            seed(database(size), size)
-        else:
-            # A kept database may predate newer migrations (and their backfills).
-            subprocess.run(
-                [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"],
-                env=env_for(database(size), debug=True),
-                check=True,
-                cwd=BASE_DIR,
-            )
+        prepare(size, reseed=args.reseed)
         subprocess.run(
             [sys.executable, __file__, "--measure", str(size), "--requests", str(args.requests)],
             env=env_for(database(size), debug=False),
