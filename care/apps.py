@@ -7,6 +7,8 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from care import links, services
+        from care.quotes import seed as quote_seed
+        from care.quotes import services as quote_services
         from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
@@ -15,6 +17,15 @@ class CareConfig(AppConfig):
         hooks.register(hooks.JOURNEY_MOVED, services.on_journey_moved, order=200, name="care.plan")
         hooks.register(
             hooks.DATES_CHANGED, services.on_dates_changed, order=200, name="care.plan_dates"
+        )
+        # Quote versus final bill: the move to procedure waits for the patient's
+        # acknowledgment of a bill above the threshold (raising refuses the move), and
+        # the demo seeder's journeys get quotes and bills.
+        hooks.register(
+            hooks.JOURNEY_MOVED, quote_services.on_journey_moved, order=210, name="care.bill_guard"
+        )
+        hooks.register(
+            hooks.JOURNEYS_SEEDED, quote_seed.on_journeys_seeded, order=210, name="care.quotes_seed"
         )
         # links.page and the one-click check-in links in followups' templates.
         context.register_links("care", links.template_links, links.sample_links())

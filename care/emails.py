@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from care.links import page_url
+from care.quotes.money import convert
+from care.quotes.words import quote_words
 from followups.context import company_context
 from followups.emails import from_address
 
 if TYPE_CHECKING:
-    from care.models import EscalationNotice, JourneyStep
+    from care.models import EscalationNotice, JourneyStep, Quote
 
 
 def escalation_notice(*, notice: EscalationNotice) -> EmailMultiAlternatives:
@@ -98,3 +100,37 @@ def step_email(*, row: JourneyStep) -> tuple[str, str]:
             words["reply"],
         ]
     return words["subject"].format(title=title), "\n".join(lines)
+
+
+def quote_email(*, quote: Quote) -> tuple[str, str, str]:
+    """(subject, text, HTML fragment) of a quote in the patient's language, from
+    care/email/quote-{subject,body}; followups' one-off path adds the layout, the reply-to
+    token and the record on the journey (care.quotes.services.quote_send)."""
+    journey = quote.journey
+    language, words, kinds = quote_words(journey.patient.preferred_language)
+    lines = list(quote.lines.order_by("position"))
+    for line in lines:
+        line.kind_local = kinds.get(line.kind, line.kind)  # type: ignore[attr-defined]
+    names = {"procedure": journey.procedure.name, "clinic": journey.clinic.name}
+    approx = convert(quote.total, quote.rate)
+    context = {
+        "quote": quote,
+        "lines": lines,
+        "w": words,
+        "language": language,
+        "subject": words["subject"].format(**names),
+        "intro": words["email_intro"].format(**names),
+        "valid_until": words["valid_until"].format(date=quote.valid_until.strftime("%d.%m.%Y")),
+        "approx": words["approx"].format(
+            amount=approx, currency=quote.patient_currency, rate=quote.rate.normalize()
+        )
+        if approx is not None and quote.rate is not None
+        else "",
+        "url": page_url(journey) + "#quote",
+        "revised": quote.version > 1,
+    }
+    with translation.override(language):
+        subject = " ".join(render_to_string("care/email/quote-subject.txt", context).split())
+        text = render_to_string("care/email/quote-body.txt", context)
+        html = render_to_string("care/email/quote-body.html", context)
+    return subject, text, html

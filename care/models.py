@@ -8,6 +8,8 @@ so the coordinator's timeline shows them beside every other event.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -288,3 +290,160 @@ class JourneyStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step.title_en} for journey #{self.journey_id} on {self.due_on}"
+
+
+# --- Quotes and final bills (issue 14) --------------------------------------------------
+# A quote is versioned: revising it writes a new Quote row and marks the earlier ones
+# superseded, so what the patient was shown (and when) is never rewritten. The final bill
+# at arrival is compared line by line with the quote it answers; care.quotes holds the
+# services, the variance arithmetic and the transition guard.
+
+
+class LineKind(models.TextChoices):
+    PROCEDURE = "procedure", "Procedure"
+    EXTRA = "extra", "Extra per unit (grafts, implants…)"
+    ANAESTHESIA = "anaesthesia", "Anaesthesia"
+    TESTS = "tests", "Tests"
+    HOTEL = "hotel", "Hotel nights"
+    TRANSFER = "transfer", "Transfers"
+    COMPANION = "companion", "Companion"
+    OTHER = "other", "Other"
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Quote(models.Model):
+    """One version of a journey's quote. Amounts are in `currency` (the clinic's); the
+    patient's currency is shown beside them at `rate` (1 `currency` = `rate`
+    `patient_currency`), stored with the quote so a later rate change never alters what
+    the patient accepted."""
+
+    journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="quotes")
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    currency = models.CharField(max_length=3)
+    patient_currency = models.CharField(max_length=3, blank=True)
+    rate = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    valid_until = models.DateField()
+    included = models.TextField(blank=True, help_text="What the price includes.")
+    not_included = models.TextField(blank=True, help_text="What it does not include.")
+    # The sum of the lines, written with them (lines never change after creation).
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["journey", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "version"], name="care_quote_version"),
+            # At most one accepted version per journey: a revision supersedes it.
+            models.UniqueConstraint(
+                fields=["journey"], condition=Q(status="accepted"), name="care_quote_one_accepted"
+            ),
+        ]
+        indexes = [
+            # Reports: quotes sent in a period.
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="care_quote_sent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote v{self.version} of journey #{self.journey_id}"
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=LineKind.choices)
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["quote", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.description} x {self.quantity}"
+
+
+class Bill(models.Model):
+    """The clinic's final treatment plan and bill, recorded at arrival against the quote
+    the patient accepted. Recording it again replaces its lines (the event timeline keeps
+    each recording's totals). When the total is above the quote by more than the
+    threshold, the move to procedure waits for the patient's acknowledgment on their page
+    or a manager's override (care.quotes.on_journey_moved)."""
+
+    journey = models.OneToOneField(
+        "journeys.Journey", on_delete=models.CASCADE, related_name="bill"
+    )
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    quote_total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    variance = models.DecimalField(max_digits=12, decimal_places=2)
+    # Above the threshold when recorded: the patient must acknowledge (or a manager override).
+    needs_ack = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["recorded_at"], name="care_bill_recorded")]
+
+    def __str__(self) -> str:
+        return f"Final bill of journey #{self.journey_id}"
+
+    @property
+    def blocks_procedure(self) -> bool:
+        return self.needs_ack and self.acknowledged_at is None and self.overridden_at is None
+
+
+class BillLine(models.Model):
+    """One line of the final bill. `quote_line` is the quoted line it answers (None: a
+    line the quote did not have); `quoted_amount` copies that line's amount so the
+    variance stays readable whatever happens to the quote later."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    quote_line = models.ForeignKey(
+        QuoteLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=LineKind.choices)
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    quoted_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.TextField(blank=True, help_text="Why this line differs from the quote.")
+
+    class Meta:
+        ordering = ["bill", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.description} x {self.quantity}"
+
+    @property
+    def variance(self) -> Decimal:
+        return self.amount - self.quoted_amount
+
+    @property
+    def changed(self) -> bool:
+        return self.amount != self.quoted_amount

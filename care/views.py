@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -30,7 +31,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from care import selectors, services
 from care.models import Answer, Escalation
+from care.quotes import services as quote_services
+from care.quotes.selectors import page_quote
 from care.words import words_for
+from crm.inputs import parse_id
 from crm.roles import has_dashboard_role
 from followups.scheduling import zone
 from journeys.models import Outcome
@@ -75,6 +79,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             return _invalid(request)
         return _page_post(request, token, journey)
     data = selectors.page_data(journey, language=language)
+    quotes = page_quote(journey, language=language, today=data.today)
     chosen = request.GET.get("answer", "")
     if chosen not in Answer.values:
         chosen = ""
@@ -86,6 +91,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
         "language": language,
         "journey": journey,
         "data": data,
+        "quotes": quotes,
         "token": token,
         "nonce": secrets.token_urlsafe(16),
         "chosen": chosen,
@@ -145,12 +151,39 @@ def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:
                 note=request.POST.get("note", ""),
             )
             kind = "step_help" if action == "step_problem" else "step"
+        elif action == "quote_accept":
+            quote_id = parse_id(request.POST.get("quote", ""))
+            if quote_id is None:
+                return _invalid(request)
+            quote_services.quote_accept(quote_id=quote_id, journey_id=journey.pk)
+            kind = "quote_accepted"
+        elif action == "bill_ack":
+            quote_services.bill_acknowledge(journey_id=journey.pk)
+            kind = "bill_acked"
         else:
             return _invalid(request)
+    except quote_services.QuoteError as exc:
+        # A quote replaced meanwhile, expired, or nothing to confirm: say so on the page.
+        return _private(HttpResponse(_quote_refusal(request, journey, token, str(exc)), status=409))
     except services.CareError:
         return _invalid(request)
     # Post/redirect/get: a reload shows the page, it never posts again.
     return _private(HttpResponseRedirect(f"{url}?recorded={kind}#top", status=303))
+
+
+def _quote_refusal(request: HttpRequest, journey: Any, token: str, message: str) -> str:
+    language, words = words_for(journey.patient.preferred_language)
+    return render_to_string(
+        "care/refused.html",
+        {
+            "w": words,
+            "language": language,
+            "message": message,
+            "back": reverse("care:page", args=[token]) + "#quote",
+            "company": settings.COMPANY_NAME,
+        },
+        request=request,
+    )
 
 
 # --- Staff: acknowledge and resolve (My day, the journey page) ---------------------------

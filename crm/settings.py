@@ -484,3 +484,12 @@ CELERY_BEAT_SCHEDULE["care-dispatch"] = {
     "schedule": float(CARE_DISPATCH_INTERVAL),
     "options": {"expires": float(CARE_DISPATCH_INTERVAL)},
 }
+
+# --- Quote versus final bill (care/quotes/) -------------------------------------------
+# A final bill above its accepted quote by more than this percentage of the quote's total,
+# or by more than this amount in the clinic's currency (whichever is reached first), needs
+# a written reason per changed line and the patient's acknowledgment before the procedure.
+CARE_BILL_VARIANCE_PERCENT = env_int("CARE_BILL_VARIANCE_PERCENT", 5, minimum=0)
+CARE_BILL_VARIANCE_AMOUNT = env_int("CARE_BILL_VARIANCE_AMOUNT", 100, minimum=0)
+# Days a new quote stays valid unless the coordinator picks another date.
+CARE_QUOTE_VALID_DAYS = env_int("CARE_QUOTE_VALID_DAYS", 30, minimum=1)

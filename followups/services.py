@@ -958,11 +958,14 @@ def message_send_one_off(
     subject: str = "",
     text: str = "",
     template_key: str | None = None,
+    html: str = "",
     now: dt.datetime | None = None,
 ) -> Message:
     """Send a coordinator's email on a journey now: a template in the patient's language, or
     free text. Same headers, reply-to token and record as automated mail; the first human
-    response starts the journey's response clock. Raises FollowupError for the user."""
+    response starts the journey's response clock. Raises FollowupError for the user.
+    `html` (optional, with free text) is the HTML body's inner part, already escaped, for
+    emails another app renders from its own templates (care's quote)."""
     from journeys.models import Journey
     from journeys.services import journey_mark_answered, journey_record_first_response
 
@@ -985,7 +988,7 @@ def message_send_one_off(
         subject, text = clean_subject(subject), text.strip()
         if not subject or not text:
             raise FollowupError("An email needs a subject and a text.")
-        rendered = Rendered(subject=subject, text=text, html=linebreaks(escape(text)))
+        rendered = Rendered(subject=subject, text=text, html=html or linebreaks(escape(text)))
         language = patient.preferred_language
     outgoing = emails.one_off_email(
         journey=journey, rendered=rendered, language=language, template_key=template_key or ""

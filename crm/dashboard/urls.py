@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.dashboard import views
+from crm.dashboard import quotes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -27,4 +27,11 @@ urlpatterns = [
     path("journeys/<id:journey_id>/close/", views.journey_close, name="journey_close"),
     path("journeys/<id:journey_id>/assign/", views.journey_assign_view, name="journey_assign"),
     path("journeys/<id:journey_id>/checkins/", views.checkin_action, name="checkins"),
+    # Quote versus final bill (care.quotes; the forms are crm/dashboard/quotes.py).
+    path("journeys/<id:journey_id>/quote/", quotes.quote_create_view, name="quote_create"),
+    path("quotes/<id:quote_id>/send/", quotes.quote_send_view, name="quote_send"),
+    path("journeys/<id:journey_id>/bill/", quotes.bill_record_view, name="bill_record"),
+    path(
+        "journeys/<id:journey_id>/bill/override/", quotes.bill_override_view, name="bill_override"
+    ),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Action
 from audit.services import audit_record
 from care import selectors as care_selectors
+from care.quotes.selectors import journey_quote_panel
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -302,6 +303,7 @@ def _journey_page(
         "checkins": selectors.journey_checkins(journey),
         "skipped": selectors.journey_skipped_checkins(journey),
         "care": care_selectors.journey_care(journey),
+        "quotes": forms.get("quotes") or journey_quote_panel(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,
