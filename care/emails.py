@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 from care.links import page_url
 from care.quotes.money import convert
@@ -113,23 +113,28 @@ def quote_email(*, quote: Quote) -> tuple[str, str, str]:
         line.kind_local = kinds.get(line.kind, line.kind)  # type: ignore[attr-defined]
     names = {"procedure": journey.procedure.name, "clinic": journey.clinic.name}
     approx = convert(quote.total, quote.rate)
-    context = {
-        "quote": quote,
-        "lines": lines,
-        "w": words,
-        "language": language,
-        "subject": words["subject"].format(**names),
-        "intro": words["email_intro"].format(**names),
-        "valid_until": words["valid_until"].format(date=quote.valid_until.strftime("%d.%m.%Y")),
-        "approx": words["approx"].format(
-            amount=approx, currency=quote.patient_currency, rate=quote.rate.normalize()
-        )
-        if approx is not None and quote.rate is not None
-        else "",
-        "url": page_url(journey) + "#quote",
-        "revised": quote.version > 1,
-    }
+    # Amounts read the patient's way (4.210,00 in German): the templates and the few
+    # amounts formatted here are rendered with their language active.
     with translation.override(language):
+        context = {
+            "quote": quote,
+            "lines": lines,
+            "w": words,
+            "language": language,
+            "subject": words["subject"].format(**names),
+            "intro": words["email_intro"].format(**names),
+            "valid_until": words["valid_until"].format(date=quote.valid_until.strftime("%d.%m.%Y")),
+            "approx": words["approx"].format(
+                amount=formats.localize(approx),
+                currency=quote.patient_currency,
+                rate=f"1 {quote.currency} = {formats.localize(quote.rate.normalize())} "
+                f"{quote.patient_currency}",
+            )
+            if approx is not None and quote.rate is not None
+            else "",
+            "url": page_url(journey) + "#quote",
+            "revised": quote.version > 1,
+        }
         subject = " ".join(render_to_string("care/email/quote-subject.txt", context).split())
         text = render_to_string("care/email/quote-body.txt", context)
         html = render_to_string("care/email/quote-body.html", context)

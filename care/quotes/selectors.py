@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from care.models import Bill, BillLine, LineKind, Quote, QuoteLine, QuoteStatus
 from care.quotes.money import Threshold, convert, variance_percent
@@ -251,11 +251,13 @@ def page_quote(journey: Journey, *, language: str, today: dt.date) -> PatientQuo
         texts["valid"] = words["valid_until"].format(date=_day(quote.valid_until))
         texts["expired"] = words["expired"].format(date=_day(quote.valid_until))
         if approx is not None and quote.rate is not None:
-            texts["approx"] = words["approx"].format(
-                amount=approx,
-                currency=quote.patient_currency,
-                rate=f"1 {quote.currency} = {quote.rate.normalize()} {quote.patient_currency}",
-            )
+            with translation.override(language):
+                texts["approx"] = words["approx"].format(
+                    amount=formats.localize(approx),
+                    currency=quote.patient_currency,
+                    rate=f"1 {quote.currency} = {formats.localize(quote.rate.normalize())} "
+                    f"{quote.patient_currency}",
+                )
         if quote.accepted_at:
             texts["accepted"] = words["accepted"].format(date=_day(quote.accepted_at.date()))
     if bill is not None:
