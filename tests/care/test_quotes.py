@@ -12,12 +12,12 @@ import pytest
 from django.urls import reverse
 
 from care.links import page_url
-from care.selectors import journey_for_token
-from care.models import Bill, BillLine, Quote, QuoteStatus
+from care.models import Bill, BillLine, Quote
 from care.quotes import services
 from care.quotes.money import Threshold, convert, line_amount, parse_decimal, variance_percent
 from care.quotes.selectors import journeys_with_accepted_quote, quote_accepted
 from care.quotes.services import LineInput, QuoteError
+from care.selectors import journey_for_token
 from journeys.models import JourneyEvent
 from journeys.services import JourneyError, journey_move
 from tests.care.conftest import to_stage
