@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from crm.roles import is_manager
 from reports.funnel import Funnel, FunnelReport, funnel_report
 from reports.params import ReportParamsError, parse_params
+from reports.quotes import quote_report, quote_report_data
 
 
 class IsManager(BasePermission):
@@ -91,3 +92,20 @@ class FunnelReportView(APIView):
         except ReportParamsError as exc:
             return Response({"detail": str(exc), "errors": exc.errors}, status=400)
         return Response(funnel_report_data(funnel_report(params)))
+
+
+class QuoteReportView(APIView):
+    """GET /api/v1/reports/quotes/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=
+
+    Quotes first sent and final bills recorded in the period (default: the last 90 days):
+    sent, accepted, time to accept, bills that differ from their quote, variance per clinic
+    and currency, and the lines that most often change. A bad parameter answers 400."""
+
+    permission_classes = [IsAuthenticated, IsManager]
+
+    def get(self, request: Request) -> Response:
+        try:
+            params = parse_params(request.query_params)
+        except ReportParamsError as exc:
+            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+        return Response(quote_report_data(quote_report(params)))

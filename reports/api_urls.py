@@ -8,4 +8,5 @@ app_name = "reports_api"
 
 urlpatterns = [
     path("reports/funnel/", api.FunnelReportView.as_view(), name="funnel"),
+    path("reports/quotes/", api.QuoteReportView.as_view(), name="quotes"),
 ]

@@ -27,6 +27,7 @@ from reports.followups import followup_report
 from reports.funnel import funnel_report
 from reports.load import load_report
 from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, parse_params
+from reports.quotes import quote_report, quote_tables
 from reports.speed import speed_report
 from reports.tables import (
     Table,
@@ -174,6 +175,35 @@ def care_page(params: ReportParams) -> dict[str, Any]:
     return {"report": report, "kpis": kpis, "charts": [], "tables": care_tables(report)}
 
 
+def quotes_page(params: ReportParams) -> dict[str, Any]:
+    report = quote_report(params)
+    q = report.quotes
+    kpis = [
+        Kpi("Quotes sent", report_format.count(q.sent)),
+        _share_kpi(
+            "Accepted",
+            q.acceptance_rate,
+            None,
+            "Share of the quotes sent that the patient accepted.",
+        ),
+        Kpi(
+            "Median to accept",
+            report_format.duration(q.to_accept.median),
+            help="From sending the quote to the patient's acceptance on their page.",
+        ),
+        Kpi(
+            "Bills that differ",
+            f"{report_format.count(report.bills_differ)} of "
+            f"{report_format.count(report.bills_total)}",
+            help="Final bills recorded in the period whose total is not the accepted quote's.",
+        ),
+        _share_kpi(
+            "Average variance", report.average_variance, None, "Mean of (bill - quote) ÷ quote."
+        ),
+    ]
+    return {"report": report, "kpis": kpis, "charts": [], "tables": quote_tables(report)}
+
+
 def load_page(params: ReportParams) -> dict[str, Any]:
     report = load_report(params.group_by or "coordinator")
     total = report.total
@@ -237,6 +267,14 @@ PAGES = {
         scope="Escalations opened and after-care steps dated",
         compares=False,
     ),
+    "quotes": Page(
+        "quotes",
+        "Quotes and bills",
+        quotes_page,
+        ("quotes", "quotes-breakdown", "bills", "hidden-extras"),
+        scope="Quotes sent and final bills recorded",
+        compares=False,
+    ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
 }
 TABLE_PAGES = {table: page for page in PAGES.values() for table in page.tables}
@@ -292,6 +330,13 @@ def followups(request: HttpRequest) -> HttpResponse:
 @manager_required
 def care(request: HttpRequest) -> HttpResponse:
     return _render_page(request, PAGES["care"])
+
+
+@require_GET
+@never_cache
+@manager_required
+def quotes(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["quotes"])
 
 
 @require_GET
