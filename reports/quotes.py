@@ -159,8 +159,8 @@ def quote_report(params: ReportParams) -> QuoteReport:
             acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
             overridden=Count("id", filter=Q(overridden_at__isnull=False)),
             average=Avg(_share()),
-            variance=Sum("variance"),
-            increase=Sum("variance", filter=Q(variance__gt=0)),
+            sum_variance=Sum("variance"),
+            sum_increase=Sum("variance", filter=Q(variance__gt=0)),
         )
     ):
         bill_rows.append(
@@ -173,8 +173,8 @@ def quote_report(params: ReportParams) -> QuoteReport:
                 acknowledged=row["acknowledged"],
                 overridden=row["overridden"],
                 average_variance=row["average"],
-                total_variance=row["variance"] or Decimal("0.00"),
-                total_increase=row["increase"] or Decimal("0.00"),
+                total_variance=row["sum_variance"] or Decimal("0.00"),
+                total_increase=row["sum_increase"] or Decimal("0.00"),
             )
         )
     bill_rows.sort(key=lambda r: (-r.bills, r.clinic, r.currency))
