@@ -65,7 +65,7 @@ def test_the_report_matches_a_recount(client, procedure, coordinator, manager, s
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     a, qa = _quoted(procedure, coordinator, accept_after=dt.timedelta(hours=2))
     b, qb = _quoted(procedure, coordinator, accept_after=dt.timedelta(hours=10))
-    c, _ = _quoted(procedure, coordinator, accept_after=None)
+    _quoted(procedure, coordinator, accept_after=None)  # sent, never accepted
     _bill(a, qa, coordinator, "4")  # as quoted
     _bill(b, qb, coordinator, "5", extra="200")  # +500 +200 = +700 (17.5 %)
 
