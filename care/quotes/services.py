@@ -37,6 +37,8 @@ QUOTE_STAGES = (Stage.INQUIRY, Stage.BOOKED, Stage.ARRIVAL)
 # Stages in which the clinic's final bill may be recorded (or recorded again).
 BILL_STAGES = (Stage.BOOKED, Stage.ARRIVAL)
 MAX_LINES = 30
+# The amount columns hold 10 digits before the point (a typo, not a bill, goes beyond).
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 class QuoteError(CareError):
@@ -91,6 +93,13 @@ def _check_lines(lines: list[LineInput]) -> None:
             raise QuoteError(f"Line {number}: describe it (e.g. “Grafts”, “Hotel nights”).")
         if line.quantity < 0 or line.unit_price < 0:
             raise QuoteError(f"Line {number}: quantity and unit price cannot be negative.")
+        if line_amount(line.quantity, line.unit_price) > MAX_AMOUNT:
+            raise QuoteError(f"Line {number}: the amount is larger than any real bill.")
+    if (
+        sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal(0))
+        > MAX_AMOUNT
+    ):
+        raise QuoteError("The total is larger than any real bill.")
 
 
 def _currency(raw: str, what: str) -> str:

@@ -133,6 +133,7 @@ def test_a_quote_is_written_with_its_lines_and_total(journey, coordinator) -> No
         ({"valid_until": dt.date(2020, 1, 1)}, "in the past"),
         ({"lines": [LineInput("nonsense", "x", D(1), D(1))]}, "unknown kind"),
         ({"lines": [LineInput("tests", "  ", D(1), D(1))]}, "describe it"),
+        ({"lines": [LineInput("extra", "Grafts", D(100000), D(9999999))]}, "larger than"),
     ],
 )
 def test_bad_quotes_are_refused_with_a_reason(journey, coordinator, overrides, message) -> None:
