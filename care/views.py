@@ -33,6 +33,7 @@ from care import selectors, services
 from care.models import Answer, Escalation
 from care.quotes import services as quote_services
 from care.quotes.selectors import page_quote
+from care.quotes.words import quote_words
 from care.words import words_for
 from crm.inputs import parse_id
 from crm.roles import has_dashboard_role
@@ -162,17 +163,20 @@ def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:
             kind = "bill_acked"
         else:
             return _invalid(request)
-    except quote_services.QuoteError as exc:
-        # A quote replaced meanwhile, expired, or nothing to confirm: say so on the page.
-        return _private(HttpResponse(_quote_refusal(request, journey, token, str(exc)), status=409))
+    except quote_services.QuoteError:
+        # A quote replaced meanwhile, expired, or nothing to confirm: say so on the page, in
+        # the patient's words (the service's message is for staff).
+        return _private(HttpResponse(_quote_refusal(request, journey, token), status=409))
     except services.CareError:
         return _invalid(request)
     # Post/redirect/get: a reload shows the page, it never posts again.
     return _private(HttpResponseRedirect(f"{url}?recorded={kind}#top", status=303))
 
 
-def _quote_refusal(request: HttpRequest, journey: Any, token: str, message: str) -> str:
+def _quote_refusal(request: HttpRequest, journey: Any, token: str) -> str:
     language, words = words_for(journey.patient.preferred_language)
+    _, quote_words_, _ = quote_words(language)
+    message = quote_words_["refused"]
     return render_to_string(
         "care/refused.html",
         {

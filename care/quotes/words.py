@@ -39,6 +39,9 @@ WORDS: dict[str, dict[str, str]] = {
         "email_page": "See it on your page and accept it there:",
         "email_reply": "Questions? Simply reply to this email.",
         "email_revised": "This quote replaces the one we sent before.",
+        "refused": "This can no longer be done here: the quote was replaced or has expired, "
+        "or there is nothing left to confirm. Please look at your page again, or simply reply "
+        "to our email.",
     },
     "es": {
         "quote": "Su presupuesto",
@@ -74,6 +77,9 @@ WORDS: dict[str, dict[str, str]] = {
         "email_page": "Véalo en su página y acéptelo allí:",
         "email_reply": "¿Preguntas? Simplemente responda a este correo.",
         "email_revised": "Este presupuesto sustituye al que le enviamos antes.",
+        "refused": "Esto ya no se puede hacer aquí: el presupuesto fue sustituido o caducó, "
+        "o no queda nada que confirmar. Vuelva a mirar su página o simplemente responda a "
+        "nuestro correo.",
     },
     "de": {
         "quote": "Ihr Kostenvoranschlag",
@@ -111,6 +117,9 @@ WORDS: dict[str, dict[str, str]] = {
         "email_page": "Sehen Sie ihn auf Ihrer Seite an und nehmen Sie ihn dort an:",
         "email_reply": "Fragen? Antworten Sie einfach auf diese E-Mail.",
         "email_revised": "Dieser Kostenvoranschlag ersetzt den zuvor gesendeten.",
+        "refused": "Das geht hier nicht mehr: Der Kostenvoranschlag wurde ersetzt oder ist "
+        "abgelaufen, oder es gibt nichts mehr zu bestätigen. Bitte sehen Sie Ihre Seite erneut "
+        "an oder antworten Sie einfach auf unsere E-Mail.",
     },
 }
 

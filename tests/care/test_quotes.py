@@ -436,6 +436,7 @@ def test_patient_acknowledges_a_changed_bill_on_their_page(client, journey, coor
     Bill.objects.update(needs_ack=False)
     replay = client.post(url, {"token": _token(html), "action": "bill_ack"})
     assert replay.status_code == 409
+    assert "nichts mehr zu bestätigen" in replay.content.decode()
 
 
 def test_the_board_shows_the_guards_refusal(client, journey, coordinator) -> None:
