@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 # it may change to (inquiry and booked only), and the audit trail's INSERT recording the
 # read (issue 11: one more query, deliberately), and care's panel (care.selectors.journey_care:
 # link version, escalations, steps). My day also reads care's three lists
-# (care.selectors.my_day_care): one query each.
+# (care.selectors.my_day_care): one query each. The patient page's quote card (issue 14,
+# care.quotes.selectors.journey_quote_panel): one query for the journey's quotes (their lines
+# and the bill only when there is a quote), deliberately.
 # Then the session's renewal (SESSION_SAVE_EVERY_REQUEST: idle sessions end): one UPDATE,
 # inside a SAVEPOINT/RELEASE pair here because each test runs in a transaction.
 # Managers also load their second-factor device (django-otp's is_verified): one more.
@@ -34,7 +36,7 @@ SESSION_RENEWAL = 3
 SECOND_FACTOR = 1
 MY_DAY_QUERIES = 14 + SESSION_RENEWAL
 BOARD_QUERIES = 11 + SESSION_RENEWAL
-PATIENT_PAGE_QUERIES = 17 + SESSION_RENEWAL
+PATIENT_PAGE_QUERIES = 18 + SESSION_RENEWAL
 
 
 def add_journeys(count, procedure, coordinator, other):
