@@ -310,6 +310,21 @@ def quote_tables(report: QuoteReport) -> list[Table]:
                 r.total_increase,
             ]
         )
+    currencies = {r.currency for r in report.bills}
+    single = len(currencies) == 1  # money adds up only within one currency
+    bills.total = [
+        "All",
+        next(iter(currencies)) if single else "",
+        sum(r.bills for r in report.bills),
+        sum(r.differ for r in report.bills),
+        report.bills_differ / report.bills_total if report.bills_total else None,
+        sum(r.above for r in report.bills),
+        sum(r.acknowledged for r in report.bills),
+        sum(r.overridden for r in report.bills),
+        report.average_variance,
+        sum((r.total_variance for r in report.bills), Decimal("0.00")) if single else None,
+        sum((r.total_increase for r in report.bills), Decimal("0.00")) if single else None,
+    ]
     tables.append(bills)
     extras = Table(
         "hidden-extras",
@@ -333,6 +348,18 @@ def quote_tables(report: QuoteReport) -> list[Table]:
         extras.rows.append(
             [e.clinic, e.procedure, e.kind, e.changed, e.added, e.share, e.variance, e.currency]
         )
+    extra_currencies = {e.currency for e in report.extras}
+    one = len(extra_currencies) == 1
+    extras.total = [
+        "All",
+        "",
+        "",
+        sum(e.changed for e in report.extras),
+        sum(e.added for e in report.extras),
+        None,
+        sum((e.variance for e in report.extras), Decimal("0.00")) if one else None,
+        next(iter(extra_currencies)) if one else "",
+    ]
     tables.append(extras)
     return tables
 

@@ -104,7 +104,8 @@ def test_the_report_matches_a_recount(client, procedure, coordinator, manager, s
     assert page.status_code == 200 and "Lines that change at the clinic" in page.content.decode()
     download = client.get(reverse("reports:csv", args=["hidden-extras"]))
     rows = list(csv.reader(io.StringIO(download.content.decode())))
-    assert rows[0][:3] == ["Clinic", "Procedure", "Line"] and len(rows) == 3
+    assert rows[0][:3] == ["Clinic", "Procedure", "Line"] and len(rows) == 4  # and the total
+    assert rows[-1][:5] == ["All", "", "", "1", "1"]
     api = client.get("/api/v1/reports/quotes/").json()
     assert api["quotes"]["sent"] == 3 and api["bills"]["by_clinic"][0]["total_variance"] == "700.00"
     assert client.get("/api/v1/reports/quotes/", {"from": "nonsense"}).status_code == 400
