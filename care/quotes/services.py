@@ -28,7 +28,7 @@ from care.services import CareError
 from crm.roles import Actor, is_manager, person
 from followups.services import FollowupError, message_send_one_off
 from journeys.models import EventKind, Journey, JourneyEvent, Outcome, Stage
-from journeys.services import journey_move, journey_update
+from journeys.services import JourneyError, journey_move, journey_update
 
 log = logging.getLogger(__name__)
 
@@ -279,15 +279,26 @@ def quote_accept(*, quote_id: int, journey_id: int, now: dt.datetime | None = No
         )
         moved = False
         if journey.stage == Stage.INQUIRY:
-            journey_move(
-                journey_id=journey.pk,
-                target=Stage.BOOKED,
-                actor=None,
-                reason=f"Quote v{quote.version} accepted on the patient's page.",
-                expected_stage=Stage.INQUIRY,
-                at=now,
-            )
-            moved = True
+            try:
+                # A savepoint: if a rule refuses the move, the acceptance still stands and
+                # the coordinator moves the journey by hand (the timeline shows both).
+                with transaction.atomic():
+                    journey_move(
+                        journey_id=journey.pk,
+                        target=Stage.BOOKED,
+                        actor=None,
+                        reason=f"Quote v{quote.version} accepted on the patient's page.",
+                        expected_stage=Stage.INQUIRY,
+                        at=now,
+                    )
+                moved = True
+            except JourneyError as exc:
+                log.info(
+                    "Quote %d accepted; journey %d not moved: %s",
+                    quote.pk,
+                    journey.pk,
+                    type(exc).__name__,
+                )
     return Accepted(quote=quote, created=True, moved_to_booked=moved)
 
 

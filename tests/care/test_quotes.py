@@ -459,3 +459,21 @@ def test_the_board_shows_the_guards_refusal(client, journey, coordinator) -> Non
         follow=True,
     )
     assert "cannot move to procedure yet" in response.content.decode()
+
+
+def test_acceptance_stands_when_a_rule_refuses_the_move_to_booked(journey, coordinator) -> None:
+    from journeys import hooks
+
+    def refuse(*, journey: Any, event: Any) -> None:
+        raise JourneyError("Not now.")
+
+    quote = sent_quote(journey, coordinator)
+    hooks.register(hooks.JOURNEY_MOVED, refuse, order=999, name="test.refuse")
+    try:
+        result = services.quote_accept(quote_id=quote.pk, journey_id=journey.pk)
+    finally:
+        hooks.unregister(hooks.JOURNEY_MOVED, "test.refuse")
+    assert result.created and not result.moved_to_booked
+    journey.refresh_from_db()
+    assert journey.stage == "inquiry" and journey.estimated_cost == D("4210.00")
+    assert Quote.objects.get().status == "accepted"
