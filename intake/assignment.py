@@ -1,0 +1,175 @@
+"""Automatic assignment of new inquiries (rules: intake.models.CoordinatorRule).
+
+Runs for every new journey created without a coordinator, whatever made it (the staff
+form, inbound email, the public form, the API, a CSV import): a JOURNEY_CREATED listener
+(intake.apps) ordered before followups', so the acknowledgment planned by followups is
+written, and signed, by the coordinator chosen here.
+
+The rule, in order:
+1. Candidates: active rules of active users in the Coordinator group, not away today,
+   who speak the patient's language and handle the procedure or its clinic (a rule with
+   no procedure and no clinic handles all).
+2. Weighted by current open load: the fewest active journeys per unit of capacity.
+3. Round-robin among equals: the one assigned automatically longest ago (never first).
+4. Nobody fits: the journey stays unassigned, in the team queue every coordinator sees,
+   with a note saying why.
+Every decision is a JourneyEvent (ASSIGNED, or a NOTE for the team queue) whose reason
+says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from crm.roles import COORDINATOR
+from intake.models import CoordinatorRule
+from journeys.models import Journey, JourneyEvent, Outcome
+from journeys.services import journey_add_note, journey_assign_automatically
+
+# Marks our events (data["assignment"]) for the report and the tests.
+AUTO = "auto"
+TEAM_QUEUE = "team_queue"
+
+
+@dataclass(frozen=True)
+class Decision:
+    coordinator_id: int | None
+    reason: str
+
+
+def language_label(code: str) -> str:
+    return dict(settings.PATIENT_LANGUAGES).get(code, code)
+
+
+def assignment_decide(*, journey: Journey, today: dt.date | None = None) -> Decision:
+    """Whom the rules pick for `journey` (no writes). Locks the candidates' rule rows
+    (caller's transaction) so two inquiries arriving together see each other's choice."""
+    today = today or timezone.localdate()
+    patient = journey.patient
+    language = patient.preferred_language
+    rules = list(
+        CoordinatorRule.objects.select_for_update(of=("self",))
+        .filter(
+            active=True,
+            user__is_active=True,
+            user__groups__name=COORDINATOR,
+        )
+        .order_by("pk")
+    )
+    if not rules:
+        return Decision(None, "No coordinator takes new inquiries automatically.")
+    handles = _handles(rules, journey)
+    speaking = [r for r in rules if language in (r.languages or [])]
+    fitting = [r for r in speaking if r.pk in handles]
+    present = [r for r in fitting if r.away_until is None or r.away_until < today]
+    if not present:
+        what = f"{journey.procedure.name} at {journey.clinic.name}"
+        if not speaking:
+            why = f"no coordinator speaks {language_label(language)}"
+        elif not fitting:
+            why = f"no coordinator who speaks {language_label(language)} handles {what}"
+        else:
+            why = (
+                f"every coordinator who speaks {language_label(language)} and handles "
+                f"{what} is away"
+            )
+        return Decision(None, f"Left in the team queue: {why}.")
+    loads = dict(
+        Journey.objects.filter(
+            coordinator_id__in=[r.user_id for r in present], outcome=Outcome.ACTIVE
+        )
+        .exclude(pk=journey.pk)
+        .order_by()
+        .values_list("coordinator_id")
+        .annotate(n=Count("id"))
+    )
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+    def weight(rule: CoordinatorRule) -> tuple[float, dt.datetime, int]:
+        return (loads.get(rule.user_id, 0) / rule.capacity, rule.last_assigned_at or never, rule.pk)
+
+    chosen = min(present, key=weight)
+    load = loads.get(chosen.user_id, 0)
+    others = len(present) - 1
+    reason = (
+        f"Assigned automatically: speaks {language_label(language)}, handles "
+        f"{journey.procedure.name} at {journey.clinic.name}, lowest open load "
+        f"({load} active journeys, capacity {chosen.capacity})"
+        + (f" of {others + 1} who fit" if others else ", the only one who fits")
+        + "."
+    )
+    return Decision(chosen.user_id, reason)
+
+
+def _handles(rules: list[CoordinatorRule], journey: Journey) -> set[int]:
+    """Rule ids that handle the journey's procedure or clinic (or everything)."""
+    ids = [r.pk for r in rules]
+    through_p = CoordinatorRule.procedures.through
+    through_c = CoordinatorRule.clinics.through
+    with_any = set(through_p.objects.filter(coordinatorrule_id__in=ids).values_list(
+        "coordinatorrule_id", flat=True
+    )) | set(
+        through_c.objects.filter(coordinatorrule_id__in=ids).values_list(
+            "coordinatorrule_id", flat=True
+        )
+    )
+    matching = set(
+        through_p.objects.filter(
+            coordinatorrule_id__in=ids, procedure_id=journey.procedure_id
+        ).values_list("coordinatorrule_id", flat=True)
+    ) | set(
+        through_c.objects.filter(
+            coordinatorrule_id__in=ids, clinic_id=journey.clinic_id
+        ).values_list("coordinatorrule_id", flat=True)
+    )
+    return matching | (set(ids) - with_any)
+
+
+def assignment_run(*, journey: Journey, event: JourneyEvent | None = None) -> Decision | None:
+    """The JOURNEY_CREATED listener: assign a journey created without a coordinator, in
+    the creating transaction (the caller holds it). Sets `journey.coordinator` on the
+    object the next listeners (followups' planning) receive. Does nothing when nobody has
+    an assignment rule (the feature is not set up) or the journey has a coordinator."""
+    if journey.coordinator_id is not None or journey.outcome != Outcome.ACTIVE:
+        return None
+    if not CoordinatorRule.objects.exists():
+        return None
+    decision = assignment_decide(journey=journey)
+    at = event.created_at if event is not None else timezone.now()
+    if decision.coordinator_id is None:
+        journey_add_note(
+            journey_id=journey.pk,
+            text=decision.reason,
+            actor=None,
+            data={"assignment": TEAM_QUEUE},
+            at=at,
+        )
+        return decision
+    coordinator = User.objects.get(pk=decision.coordinator_id)
+    journey_assign_automatically(
+        journey=journey, coordinator=coordinator, reason=decision.reason, at=at
+    )
+    CoordinatorRule.objects.filter(user_id=coordinator.pk).update(
+        last_assigned_at=timezone.now()
+    )
+    return decision
+
+
+def away_set(*, user_id: int, away_until: dt.date | None) -> None:
+    """A coordinator's own "away until" (their settings page). Only on an existing rule:
+    a coordinator without one takes no automatic work anyway."""
+    CoordinatorRule.objects.filter(user_id=user_id).update(away_until=away_until)
+
+
+def away_until_of(user_id: int) -> tuple[bool, dt.date | None]:
+    """(has a rule, away until) for the settings page."""
+    row = CoordinatorRule.objects.filter(user_id=user_id).values_list("away_until").first()
+    return (row is not None, row[0] if row else None)
+
+
