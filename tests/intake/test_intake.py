@@ -442,3 +442,43 @@ def _upload(name: str, payload: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, payload, content_type="application/octet-stream")
+
+
+def test_the_files_are_on_the_patient_page_for_the_coordinator_only(
+    client: Client, procedure: Procedure, other_coordinator: Any
+) -> None:
+    carla = rule_for("carla", languages=["es"])
+    form_post(client, procedure, attachments=[_upload("boca.jpeg", JPEG)])
+    journey = Journey.objects.get()
+    attachment = Attachment.objects.get()
+    client.force_login(carla.user)
+    page = client.get(f"/journeys/{journey.pk}/").content.decode()
+    assert f'href="/attachments/{attachment.pk}/"' in page and "boca.jpg" in page
+    download = client.get(f"/attachments/{attachment.pk}/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Security-Policy"] == "sandbox"
+    assert b"".join(download.streaming_content) == JPEG
+    # Not served from a public URL, and not to a coordinator who may not see the journey.
+    assert client.get(attachment.file.url).status_code == 404
+    other = Client()
+    other.force_login(other_coordinator)
+    assert other.get(f"/attachments/{attachment.pk}/").status_code == 404
+    assert Client().get(f"/attachments/{attachment.pk}/").status_code == 302  # sign in first
+
+
+def test_a_coordinator_sets_away_until_on_their_settings_page(
+    client: Client, procedure: Procedure
+) -> None:
+    from intake.models import CoordinatorRule
+
+    carla = rule_for("carla", languages=["es"])
+    client.force_login(carla.user)
+    assert "Away until" in client.get("/settings/").content.decode()
+    response = client.post("/settings/", {"away_until": "2026-06-20"})
+    assert response.status_code == 302
+    assert CoordinatorRule.objects.get(pk=carla.pk).away_until == dt.date(2026, 6, 20)
+    assert client.post("/settings/", {"away_until": "20-06-2026"}).status_code == 400
+    assert client.post("/settings/", {"away_until": "0001-01-01"}).status_code == 400
+    client.post("/settings/", {"away_until": ""})
+    assert CoordinatorRule.objects.get(pk=carla.pk).away_until is None
