@@ -70,7 +70,9 @@ class IntakeSubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Accept: a person sent it (opens the inquiry, sends the acknowledgment)")
+    @admin.action(
+        description="Accept: a person sent it (opens the inquiry, sends the acknowledgment)"
+    )
     def accept(self, request: HttpRequest, queryset: QuerySet[IntakeSubmission]) -> None:
         done = 0
         for submission in queryset.filter(status=SubmissionStatus.HELD):

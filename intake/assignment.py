@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count
 from django.utils import timezone
 
@@ -112,9 +112,11 @@ def _handles(rules: list[CoordinatorRule], journey: Journey) -> set[int]:
     ids = [r.pk for r in rules]
     through_p = CoordinatorRule.procedures.through
     through_c = CoordinatorRule.clinics.through
-    with_any = set(through_p.objects.filter(coordinatorrule_id__in=ids).values_list(
-        "coordinatorrule_id", flat=True
-    )) | set(
+    with_any = set(
+        through_p.objects.filter(coordinatorrule_id__in=ids).values_list(
+            "coordinatorrule_id", flat=True
+        )
+    ) | set(
         through_c.objects.filter(coordinatorrule_id__in=ids).values_list(
             "coordinatorrule_id", flat=True
         )
@@ -155,9 +157,7 @@ def assignment_run(*, journey: Journey, event: JourneyEvent | None = None) -> De
     journey_assign_automatically(
         journey=journey, coordinator=coordinator, reason=decision.reason, at=at
     )
-    CoordinatorRule.objects.filter(user_id=coordinator.pk).update(
-        last_assigned_at=timezone.now()
-    )
+    CoordinatorRule.objects.filter(user_id=coordinator.pk).update(last_assigned_at=timezone.now())
     return decision
 
 
@@ -171,5 +171,3 @@ def away_until_of(user_id: int) -> tuple[bool, dt.date | None]:
     """(has a rule, away until) for the settings page."""
     row = CoordinatorRule.objects.filter(user_id=user_id).values_list("away_until").first()
     return (row is not None, row[0] if row else None)
-
-

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,7 +65,9 @@ def referral_attribute(*, submission: IntakeSubmission, patient: Patient) -> Non
     return None
 
 
-def _record(data: IntakeData, *, site: IntakeSite | None, via: str, at: dt.datetime) -> IntakeSubmission:
+def _record(
+    data: IntakeData, *, site: IntakeSite | None, via: str, at: dt.datetime
+) -> IntakeSubmission:
     return IntakeSubmission(
         site=site,
         via=via,
@@ -98,7 +101,10 @@ def _message_text(data: IntakeData) -> str:
         ("Preferred contact", data.preferred_channel),
         ("Best time", data.preferred_time),
         ("Marketing consent", "yes" if data.consent_marketing else "no"),
-        ("Source", " / ".join(v for v in (data.utm_source, data.utm_medium, data.utm_campaign) if v)),
+        (
+            "Source",
+            " / ".join(v for v in (data.utm_source, data.utm_medium, data.utm_campaign) if v),
+        ),
         ("Referral code", data.referral_code),
     ]
     lines += [f"{label}: {value}" for label, value in details if value]
@@ -278,8 +284,13 @@ def submission_accept(*, submission_id: int) -> SubmitResult:
         paths = [kept["path"] for kept in submission.held_files]
         submission.held_files = []
         submission.save(update_fields=["status", "patient", "journey", "held_files"])
-        transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
+        transaction.on_commit(partial(_delete_files, paths))
     return SubmitResult(submission, journey)
+
+
+def _delete_files(paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
 
 
 def site_key_rotate(*, site_id: int) -> str:

@@ -101,7 +101,10 @@ def intake_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "honeypot": settings.INTAKE_HONEYPOT_FIELD,
         "values": {
             "language": language,
-            **{k: str(request.GET.get(k, ""))[:100] for k in ("utm_source", "utm_medium", "utm_campaign", "ref")},
+            **{
+                k: str(request.GET.get(k, ""))[:100]
+                for k in ("utm_source", "utm_medium", "utm_campaign", "ref")
+            },
         },
         "errors": {},
         **_choices(site),
@@ -109,8 +112,11 @@ def intake_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if _too_big(request):
-            context["errors"] = {"attachments": words["too_big"].format(
-                size=human_size(settings.INTAKE_MAX_REQUEST_BYTES))}
+            context["errors"] = {
+                "attachments": words["too_big"].format(
+                    size=human_size(settings.INTAKE_MAX_REQUEST_BYTES)
+                )
+            }
             return _framable(render(request, "intake/form.html", context, status=413), site)
         if abuse.rate_limited("form", client_ip(request), settings.INTAKE_RATE_LIMIT_PER_HOUR):
             context["errors"] = {"form": words["rate_limited"]}
@@ -136,7 +142,11 @@ def intake_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 log.error("Inquiry form used with no procedure configured.")
                 errors = {"form": words["rate_limited"]}
             else:
-                url = reverse("intake:thanks_site", args=[site.slug]) if site else reverse("intake:thanks")
+                url = (
+                    reverse("intake:thanks_site", args=[site.slug])
+                    if site
+                    else reverse("intake:thanks")
+                )
                 return redirect(f"{url}?lang={language}")
         context["errors"] = errors
         context["values"] = {k: str(v)[:2000] for k, v in request.POST.items()}
@@ -226,10 +236,10 @@ def intake_json(request: HttpRequest) -> JsonResponse:
     files, file_problem = _decode_files(body.get("attachments"))
     if file_problem:
         return _problem(400, "Invalid attachments", errors={"attachments": file_problem})
-    values = {k: v for k, v in body.items() if isinstance(v, str | bool | int) and k != "attachments"}
-    data, errors = read_submission(
-        values, files, words_language="en", clinic_id=site.clinic_id
-    )
+    values = {
+        k: v for k, v in body.items() if isinstance(v, str | bool | int) and k != "attachments"
+    }
+    data, errors = read_submission(values, files, words_language="en", clinic_id=site.clinic_id)
     if errors:
         return _problem(400, "The inquiry has invalid fields", errors=errors)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -736,7 +736,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A patient's file (an emailed attachment, or a photo, X-ray or PDF from the inquiry
     form) for staff who may see the journey; anyone else gets a 404. Always a download
     with a sandbox policy, never rendered in the CRM's origin; the download is audited."""
@@ -762,7 +762,9 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         patient_id=attachment.message.journey.patient_id,
         note=f"attachment of message #{attachment.message_id}",
     )
-    return response
+    # A streamed response (the file is not read into memory); staff_required is typed for
+    # plain ones.
+    return cast(HttpResponse, response)
 
 
 # --- Own settings -----------------------------------------------------------------------

@@ -7,85 +7,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('crm', '0005_interaction_inbound_index'),
-        ('journeys', '0008_funnel_day_rollup'),
+        ("crm", "0005_interaction_inbound_index"),
+        ("journeys", "0008_funnel_day_rollup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoordinatorRule',
+            name="CoordinatorRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('active', models.BooleanField(default=True, help_text='Takes new inquiries automatically. Off: only by hand.')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Language codes they speak with patients, e.g. ["en", "es"].')),
-                ('capacity', models.PositiveSmallIntegerField(default=100, help_text='Relative share of the work: open journeys are divided by it before comparing (200 takes twice the load of 100).', validators=[django.core.validators.MinValueValidator(1)])),
-                ('away_until', models.DateField(blank=True, null=True)),
-                ('last_assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('clinics', models.ManyToManyField(blank=True, help_text='Handles every procedure at these clinics.', related_name='+', to='crm.clinic')),
-                ('procedures', models.ManyToManyField(blank=True, help_text='Handles these procedures. With no procedure and no clinic: handles all.', related_name='+', to='crm.procedure')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assignment_rule', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Takes new inquiries automatically. Off: only by hand.",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Language codes they speak with patients, e.g. ["en", "es"].',
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Relative share of the work: open journeys are divided by it before comparing (200 takes twice the load of 100).",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                ("away_until", models.DateField(blank=True, null=True)),
+                ("last_assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "clinics",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Handles every procedure at these clinics.",
+                        related_name="+",
+                        to="crm.clinic",
+                    ),
+                ),
+                (
+                    "procedures",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Handles these procedures. With no procedure and no clinic: handles all.",
+                        related_name="+",
+                        to="crm.procedure",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignment_rule",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment rule',
-                'ordering': ['user__username'],
+                "verbose_name": "assignment rule",
+                "ordering": ["user__username"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeSite',
+            name="IntakeSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('embed_origins', models.TextField(blank=True, help_text='Origins allowed to embed the form (frame-ancestors), one per line, e.g. https://www.clinic.example. Added to INTAKE_FRAME_ANCESTORS.')),
-                ('key_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('key_prefix', models.CharField(blank=True, editable=False, max_length=12)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('clinic', models.ForeignKey(blank=True, help_text="Offer only this clinic's procedures on its form. Empty: every procedure.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.clinic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "embed_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="Origins allowed to embed the form (frame-ancestors), one per line, e.g. https://www.clinic.example. Added to INTAKE_FRAME_ANCESTORS.",
+                    ),
+                ),
+                ("key_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("key_prefix", models.CharField(blank=True, editable=False, max_length=12)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Offer only this clinic's procedures on its form. Empty: every procedure.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.clinic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeSubmission',
+            name="IntakeSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('via', models.CharField(default='form', max_length=8)),
-                ('status', models.CharField(choices=[('created', 'New inquiry'), ('joined', 'Joined an existing inquiry'), ('held', 'Held: looked automated'), ('spam', 'Spam (honeypot)'), ('accepted', 'Accepted by a manager')], max_length=10)),
-                ('status_reason', models.CharField(blank=True, max_length=200)),
-                ('full_name', models.CharField(max_length=200)),
-                ('email', models.EmailField(db_index=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('language', models.CharField(max_length=8)),
-                ('message', models.TextField(blank=True)),
-                ('preferred_channel', models.CharField(blank=True, choices=[('email', 'Email'), ('phone', 'Phone call'), ('whatsapp', 'WhatsApp')], max_length=10)),
-                ('preferred_time', models.CharField(blank=True, max_length=100)),
-                ('consent_care', models.BooleanField(default=False)),
-                ('consent_marketing', models.BooleanField(default=False)),
-                ('consent_version', models.CharField(max_length=40)),
-                ('consent_at', models.DateTimeField()),
-                ('utm_source', models.CharField(blank=True, max_length=100)),
-                ('utm_medium', models.CharField(blank=True, max_length=100)),
-                ('utm_campaign', models.CharField(blank=True, max_length=100)),
-                ('referral_code', models.CharField(blank=True, max_length=64)),
-                ('held_files', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('journey', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='journeys.journey')),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.patient')),
-                ('procedure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.procedure')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to='intake.intakesite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("via", models.CharField(default="form", max_length=8)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "New inquiry"),
+                            ("joined", "Joined an existing inquiry"),
+                            ("held", "Held: looked automated"),
+                            ("spam", "Spam (honeypot)"),
+                            ("accepted", "Accepted by a manager"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("status_reason", models.CharField(blank=True, max_length=200)),
+                ("full_name", models.CharField(max_length=200)),
+                ("email", models.EmailField(db_index=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("language", models.CharField(max_length=8)),
+                ("message", models.TextField(blank=True)),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone call"),
+                            ("whatsapp", "WhatsApp"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("preferred_time", models.CharField(blank=True, max_length=100)),
+                ("consent_care", models.BooleanField(default=False)),
+                ("consent_marketing", models.BooleanField(default=False)),
+                ("consent_version", models.CharField(max_length=40)),
+                ("consent_at", models.DateTimeField()),
+                ("utm_source", models.CharField(blank=True, max_length=100)),
+                ("utm_medium", models.CharField(blank=True, max_length=100)),
+                ("utm_campaign", models.CharField(blank=True, max_length=100)),
+                ("referral_code", models.CharField(blank=True, max_length=64)),
+                ("held_files", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="journeys.journey",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="crm.patient",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="crm.procedure",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submissions",
+                        to="intake.intakesite",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='intake_inta_status_d50ade_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "created_at"], name="intake_inta_status_d50ade_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -100,9 +100,7 @@ def test_round_robin_among_equals(procedure: Procedure, other_procedure: Procedu
     assert picked == [a.user_id, b.user_id, c.user_id] * 2
 
 
-def test_away_coordinators_are_skipped_until_their_date_passes(
-    procedure: Procedure, clock
-) -> None:
+def test_away_coordinators_are_skipped_until_their_date_passes(procedure: Procedure, clock) -> None:
     away = rule_for("away", languages=["de"])
     present = rule_for("present", languages=["de"])
     new_inquiry(procedure, coordinator=present.user)  # away would win on load
@@ -125,9 +123,10 @@ def test_nobody_fits_the_team_queue_with_the_reason(
 
     rule_for("veneers", languages=["de"], procedures=[other_procedure])
     journey = new_inquiry(procedure, "de")
-    assert "who speaks German handles Dental implants" in JourneyEvent.objects.get(
-        journey=journey, kind=EventKind.NOTE
-    ).reason
+    assert (
+        "who speaks German handles Dental implants"
+        in JourneyEvent.objects.get(journey=journey, kind=EventKind.NOTE).reason
+    )
 
     away = rule_for("away", languages=["de"], procedures=[procedure])
     away_set(user_id=away.user_id, away_until=timezone.localdate())
@@ -149,9 +148,10 @@ def test_a_journey_given_a_coordinator_is_left_alone(procedure: Procedure, coord
     rule_for("auto", languages=["de"])
     journey = new_inquiry(procedure, coordinator=coordinator)
     assert journey.coordinator_id == coordinator.pk
-    assert JourneyEvent.objects.get(journey=journey, kind=EventKind.ASSIGNED).data.get(
-        "assignment"
-    ) is None
+    assert (
+        JourneyEvent.objects.get(journey=journey, kind=EventKind.ASSIGNED).data.get("assignment")
+        is None
+    )
 
 
 def test_the_acknowledgment_is_planned_from_the_assigned_coordinator(

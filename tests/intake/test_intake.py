@@ -292,7 +292,9 @@ def test_the_same_email_within_a_day_joins_the_first_inquiry(
     assert ScheduledMessage.objects.filter(rule__key="inquiry_ack").count() == acks
     second = IntakeSubmission.objects.order_by("-pk")[0]
     assert (second.status, second.journey_id) == (SubmissionStatus.JOINED, journey.pk)
-    assert JourneyEvent.objects.filter(journey=journey, kind=EventKind.NOTE, data={"intake": "joined"})
+    assert JourneyEvent.objects.filter(
+        journey=journey, kind=EventKind.NOTE, data={"intake": "joined"}
+    )
     assert Message.objects.filter(journey=journey, text__contains="carillas").exists()
 
     # After a day it is a new inquiry (another procedure: the first is still open).
@@ -360,7 +362,11 @@ def test_the_json_endpoint_creates_the_inquiry(
     assert response.status_code == 201, response.content
     assert response.json() == {"status": "received", "id": IntakeSubmission.objects.get().pk}
     submission = IntakeSubmission.objects.get()
-    assert (submission.via, submission.site.slug, submission.status) == ("json", "portal", "created")
+    assert (submission.via, submission.site.slug, submission.status) == (
+        "json",
+        "portal",
+        "created",
+    )
     journey = Journey.objects.get(patient__email="hans@example.de")
     assert Attachment.objects.get(message__journey=journey).content_type == "application/pdf"
     # A duplicate answers exactly the same (it must not tell the caller the address wrote).
@@ -390,7 +396,11 @@ def test_the_json_endpoint_needs_a_valid_key(
         ({"attachments": "nope"}, 400, "attachments"),
         ({"attachments": [{"filename": "a.pdf", "content_base64": "!!"}]}, 400, "attachments"),
         (
-            {"attachments": [{"filename": "a.pdf", "content_base64": base64.b64encode(b"MZ").decode()}]},
+            {
+                "attachments": [
+                    {"filename": "a.pdf", "content_base64": base64.b64encode(b"MZ").decode()}
+                ]
+            },
             400,
             "attachments",
         ),
