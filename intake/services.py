@@ -30,6 +30,7 @@ from followups.services import message_record_inquiry, patient_opt_out_marketing
 from intake.abuse import key_new
 from intake.inputs import IntakeData
 from intake.models import IntakeSite, IntakeSubmission, SubmissionStatus
+from intake.selectors import submissions_of
 from journeys.models import Journey, Outcome
 from journeys.services import JourneyError, inquiry_open, journey_add_note, journey_mark_waiting
 
@@ -303,3 +304,25 @@ def site_key_rotate(*, site_id: int) -> str:
 
 def procedure_exists() -> bool:
     return Procedure.objects.exists()
+
+
+def submissions_erase_for_patient(*, patient_id: int, email: str, placeholder: str) -> int:
+    """Erasure (privacy/): blank what the patient typed into the form, delete held files.
+    The consent flags, their version and time, the status and the UTM source stay (they
+    are not personal, and the consent record is evidence)."""
+    rows = submissions_of(patient_id=patient_id, email=email)
+    held_paths = [
+        kept["path"] for files in rows.values_list("held_files", flat=True) for kept in files
+    ]
+    count = rows.update(
+        full_name="",
+        email=placeholder,
+        phone="",
+        message="",
+        preferred_time="",
+        referral_code="",
+        status_reason="",
+        held_files=[],
+    )
+    _delete_files(held_paths)
+    return count

@@ -492,3 +492,40 @@ def test_a_coordinator_sets_away_until_on_their_settings_page(
     assert client.post("/settings/", {"away_until": "0001-01-01"}).status_code == 400
     client.post("/settings/", {"away_until": ""})
     assert CoordinatorRule.objects.get(pk=carla.pk).away_until is None
+
+
+def test_erasure_blanks_the_form_and_export_holds_the_consent(
+    client: Client, procedure: Procedure, manager: Any
+) -> None:
+    import io
+    import zipfile
+
+    from django.core.files.storage import default_storage
+
+    from privacy.erase import patient_erase
+    from privacy.export import patient_export
+
+    form_post(client, procedure, attachments=[_upload("boca.jpeg", JPEG)])
+    form_post(
+        Client(REMOTE_ADDR="203.0.113.7"),
+        procedure,
+        form_token=None,
+        attachments=[_upload("x.jpg", JPEG)],
+    )
+    held = IntakeSubmission.objects.get(status=SubmissionStatus.HELD)
+    held_path = held.held_files[0]["path"]
+    patient = Patient.objects.get()
+
+    out = io.BytesIO()
+    patient_export(patient_id=patient.pk, actor=manager, out=out)
+    exported = json.loads(zipfile.ZipFile(out).read("intake.json"))
+    assert len(exported) == 2
+    assert {row["consent_version"] for row in exported} and all(
+        row["consent_care"] for row in exported
+    )
+
+    patient_erase(patient_id=patient.pk, actor=manager, reason="Request of 2026-06-09")
+    for row in IntakeSubmission.objects.all():
+        assert (row.full_name, row.phone, row.message, row.referral_code) == ("", "", "", "")
+        assert row.email.endswith("@erased.invalid") and row.consent_care
+    assert not default_storage.exists(held_path)

@@ -25,7 +25,7 @@ def test_assignments_and_first_answer_per_coordinator(
     client: Client, procedure: Procedure, manager, clock
 ) -> None:
     carla = rule_for("carla", languages=["es"], first_name="Carla")
-    hans = rule_for("hans", languages=["de"], first_name="Hans")
+    rule_for("hans", languages=["de"], first_name="Hans")
     start = timezone.now()
     spanish = [
         journey_create(
