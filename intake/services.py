@@ -29,7 +29,7 @@ from followups.inbound.store import inquiry_procedure
 from followups.services import message_record_inquiry, patient_opt_out_marketing
 from intake.abuse import key_new
 from intake.inputs import IntakeData
-from intake.models import IntakeSite, IntakeSubmission, SubmissionStatus
+from intake.models import CoordinatorRule, IntakeSite, IntakeSubmission, SubmissionStatus
 from intake.selectors import submissions_of
 from journeys.models import Journey, Outcome
 from journeys.services import JourneyError, inquiry_open, journey_add_note, journey_mark_waiting
@@ -137,7 +137,8 @@ def intake_submit(
         submission.save()
         return SubmitResult(submission, None)
     with transaction.atomic():
-        journey, status, reason = _open_or_join(data, at=at)
+        origin = f"“{site.name}” ({via})" if site is not None else "the website form"
+        journey, status, reason = _open_or_join(data, at=at, origin=origin)
         submission.status = status
         submission.status_reason = reason
         submission.patient_id = journey.patient_id
@@ -162,7 +163,9 @@ def _subject(data: IntakeData, journey: Journey) -> str:
     return f"Inquiry form: {name}"
 
 
-def _open_or_join(data: IntakeData, *, at: dt.datetime) -> tuple[Journey, str, str]:
+def _open_or_join(
+    data: IntakeData, *, at: dt.datetime, origin: str = "the website form"
+) -> tuple[Journey, str, str]:
     """The journey this submission belongs to, and what became of it. Runs in the
     caller's transaction. Patients are matched by email (lower-cased, unique)."""
     patient = Patient.objects.select_for_update().filter(email=data.email).first()
@@ -210,7 +213,7 @@ def _open_or_join(data: IntakeData, *, at: dt.datetime) -> tuple[Journey, str, s
             procedure=procedure,
             actor=None,
             inquiry_received_at=at,
-            note="Inquiry from the website form"
+            note=f"Inquiry from {origin}"
             + ("" if data.procedure else f"; procedure {procedure.name} was the default"),
         )
     except JourneyError:
@@ -326,3 +329,12 @@ def submissions_erase_for_patient(*, patient_id: int, email: str, placeholder: s
     )
     _delete_files(held_paths)
     return count
+
+
+def rule_ensure(*, user_id: int, languages: list[str], capacity: int) -> bool:
+    """An assignment rule for a coordinator unless they have one (the demo's logins);
+    True when it was made. An existing rule, edited by a manager, is left alone."""
+    _, created = CoordinatorRule.objects.get_or_create(
+        user_id=user_id, defaults={"languages": languages, "capacity": max(1, capacity)}
+    )
+    return created
