@@ -519,6 +519,9 @@ INTAKE_MAX_REQUEST_BYTES = env_int("INTAKE_MAX_REQUEST_BYTES", 40 * 1024 * 1024,
 INTAKE_MAX_MESSAGE_CHARS = 10_000
 # A person needs at least this long between seeing the form and sending it.
 INTAKE_MIN_FILL_SECONDS = env_int("INTAKE_MIN_FILL_SECONDS", 3, minimum=0)
+# Automatic assignment counts each coordinator's open journeys at most this often (seconds;
+# in between it adds its own assignments); 0 = count for every new inquiry.
+INTAKE_LOAD_CACHE_SECONDS = env_int("INTAKE_LOAD_CACHE_SECONDS", 60, minimum=0)
 # The hidden field only bots fill in.
 INTAKE_HONEYPOT_FIELD = "website"
 # The version of the consent texts on the form, stored with every consent given: change it

@@ -9,7 +9,8 @@ The rule, in order:
 1. Candidates: active rules of active users in the Coordinator group, not away today,
    who speak the patient's language and handle the procedure or its clinic (a rule with
    no procedure and no clinic handles all).
-2. Weighted by current open load: the fewest active journeys per unit of capacity.
+2. Weighted by current open load: the fewest active journeys per unit of capacity
+   (counted at most once every INTAKE_LOAD_CACHE_SECONDS; see open_loads).
 3. Round-robin among equals: the one assigned automatically longest ago (never first).
 4. Nobody fits: the journey stays unassigned, in the team queue every coordinator sees,
    with a note saying why.
@@ -21,9 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -80,15 +83,7 @@ def assignment_decide(*, journey: Journey, today: dt.date | None = None) -> Deci
                 f"{what} is away"
             )
         return Decision(None, f"Left in the team queue: {why}.")
-    loads = dict(
-        Journey.objects.filter(
-            coordinator_id__in=[r.user_id for r in present], outcome=Outcome.ACTIVE
-        )
-        .exclude(pk=journey.pk)
-        .order_by()
-        .values_list("coordinator_id")
-        .annotate(n=Count("id"))
-    )
+    loads = open_loads()
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
 
     def weight(rule: CoordinatorRule) -> tuple[float, dt.datetime, int]:
@@ -107,29 +102,53 @@ def assignment_decide(*, journey: Journey, today: dt.date | None = None) -> Deci
     return Decision(chosen.user_id, reason)
 
 
+# The open load of every coordinator with a rule: {user id: active journeys}. Counting it
+# is a GROUP BY over every active journey (tens of milliseconds at a million journeys), so
+# it is read at most once every INTAKE_LOAD_CACHE_SECONDS and kept current in between by
+# adding each automatic assignment (load_add). Journeys closed or reassigned meanwhile
+# show at the next count: the weighting is approximate for that long, never wrong by more.
+_LOAD_KEY = "intake:open-load:v1"
+
+
+def open_loads() -> dict[int, int]:
+    cached: dict[int, int] | None = cache.get(_LOAD_KEY)
+    if cached is not None:
+        return cached
+    counts = dict(
+        Journey.objects.filter(outcome=Outcome.ACTIVE, coordinator__assignment_rule__isnull=False)
+        .order_by()
+        .values_list("coordinator_id")
+        .annotate(n=Count("id"))
+    )
+    if settings.INTAKE_LOAD_CACHE_SECONDS:
+        cache.set(_LOAD_KEY, counts, settings.INTAKE_LOAD_CACHE_SECONDS)
+    return counts
+
+
+def load_add(user_id: int) -> None:
+    """One more open journey for `user_id` in the cached counts (after commit)."""
+    cached: dict[int, int] | None = cache.get(_LOAD_KEY)
+    if cached is not None:
+        cached[user_id] = cached.get(user_id, 0) + 1
+        cache.set(_LOAD_KEY, cached, settings.INTAKE_LOAD_CACHE_SECONDS)
+
+
 def _handles(rules: list[CoordinatorRule], journey: Journey) -> set[int]:
-    """Rule ids that handle the journey's procedure or clinic (or everything)."""
+    """Rule ids that handle the journey's procedure or clinic (or everything): two small
+    reads of the rules' procedure and clinic lists."""
     ids = [r.pk for r in rules]
-    through_p = CoordinatorRule.procedures.through
-    through_c = CoordinatorRule.clinics.through
-    with_any = set(
-        through_p.objects.filter(coordinatorrule_id__in=ids).values_list(
-            "coordinatorrule_id", flat=True
-        )
-    ) | set(
-        through_c.objects.filter(coordinatorrule_id__in=ids).values_list(
-            "coordinatorrule_id", flat=True
-        )
-    )
-    matching = set(
-        through_p.objects.filter(
-            coordinatorrule_id__in=ids, procedure_id=journey.procedure_id
-        ).values_list("coordinatorrule_id", flat=True)
-    ) | set(
-        through_c.objects.filter(
-            coordinatorrule_id__in=ids, clinic_id=journey.clinic_id
-        ).values_list("coordinatorrule_id", flat=True)
-    )
+    with_any: set[int] = set()
+    matching: set[int] = set()
+    for through, column, wanted in (
+        (CoordinatorRule.procedures.through, "procedure_id", journey.procedure_id),
+        (CoordinatorRule.clinics.through, "clinic_id", journey.clinic_id),
+    ):
+        for rule_id, value in through.objects.filter(coordinatorrule_id__in=ids).values_list(
+            "coordinatorrule_id", column
+        ):
+            with_any.add(rule_id)
+            if value == wanted:
+                matching.add(rule_id)
     return matching | (set(ids) - with_any)
 
 
@@ -140,9 +159,9 @@ def assignment_run(*, journey: Journey, event: JourneyEvent | None = None) -> De
     an assignment rule (the feature is not set up) or the journey has a coordinator."""
     if journey.coordinator_id is not None or journey.outcome != Outcome.ACTIVE:
         return None
-    if not CoordinatorRule.objects.exists():
-        return None
     decision = assignment_decide(journey=journey)
+    if decision.coordinator_id is None and not CoordinatorRule.objects.exists():
+        return None  # the feature is not set up: nothing to say on every journey
     at = event.created_at if event is not None else timezone.now()
     if decision.coordinator_id is None:
         journey_add_note(
@@ -153,11 +172,12 @@ def assignment_run(*, journey: Journey, event: JourneyEvent | None = None) -> De
             at=at,
         )
         return decision
-    coordinator = User.objects.get(pk=decision.coordinator_id)
+    coordinator_id = decision.coordinator_id
     journey_assign_automatically(
-        journey=journey, coordinator=coordinator, reason=decision.reason, at=at
+        journey=journey, coordinator_id=coordinator_id, reason=decision.reason, at=at
     )
-    CoordinatorRule.objects.filter(user_id=coordinator.pk).update(last_assigned_at=timezone.now())
+    CoordinatorRule.objects.filter(user_id=coordinator_id).update(last_assigned_at=timezone.now())
+    transaction.on_commit(partial(load_add, coordinator_id))
     return decision
 
 

@@ -440,7 +440,7 @@ def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -
 
 
 def journey_assign_automatically(
-    *, journey: Journey, coordinator: User, reason: str, at: dt.datetime | None = None
+    *, journey: Journey, coordinator_id: int, reason: str, at: dt.datetime | None = None
 ) -> None:
     """An automatic assignment (intake's rules) of a journey just created, from inside
     journey_create's transaction (a JOURNEY_CREATED listener: the row is ours, locked by
@@ -448,14 +448,16 @@ def journey_assign_automatically(
     (followups' planning of the acknowledgment) see who it is. The event carries the
     rule's reason."""
     previous = journey.coordinator_id
-    journey.coordinator = coordinator
+    # By id: the rows that need the person (the acknowledgment, rendered when it is sent)
+    # load it themselves.
+    journey.coordinator_id = coordinator_id
     journey.save(update_fields=["coordinator", "updated_at"])
     audit_record(
         actor=None,
         action=Action.CHANGE,
         obj=journey,
         patient_id=journey.patient_id,
-        changes={"coordinator": [previous, coordinator.pk]},
+        changes={"coordinator": [previous, coordinator_id]},
         note="assigned automatically",
     )
     JourneyEvent.objects.create(
@@ -463,7 +465,7 @@ def journey_assign_automatically(
         kind=EventKind.ASSIGNED,
         actor=None,
         reason=reason,
-        data={"coordinator_id": coordinator.pk, "previous_id": previous, "assignment": "auto"},
+        data={"coordinator_id": coordinator_id, "previous_id": previous, "assignment": "auto"},
         created_at=at or timezone.now(),
     )
 

@@ -16,8 +16,10 @@ from tests.conftest import make_user
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # rate-limit counters from another test
+def _fresh_cache(settings: Any) -> Iterator[None]:
+    cache.clear()  # rate-limit counters and open loads from another test
+    # Count open loads for every inquiry (test_assignment tests the cached counts itself).
+    settings.INTAKE_LOAD_CACHE_SECONDS = 0
     yield
     cache.clear()
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from crm.models import Clinic, Procedure
 from followups.models import ScheduledMessage, Status
-from intake.assignment import TEAM_QUEUE, away_set
+from intake.assignment import TEAM_QUEUE, away_set, open_loads
 from intake.models import CoordinatorRule
 from journeys.models import EventKind, Journey, JourneyEvent, Outcome
 from journeys.services import journey_create
@@ -76,6 +77,22 @@ def test_the_least_loaded_goes_first_weighted_by_capacity(procedure: Procedure) 
     # Twice the capacity: 3 journeys weigh like 1.5, less than calm's 2.
     CoordinatorRule.objects.filter(pk=busy.pk).update(capacity=200)
     assert new_inquiry(procedure).coordinator_id == busy.user_id
+
+
+def test_open_loads_are_counted_once_a_minute_and_kept_current_in_between(
+    procedure: Procedure, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.INTAKE_LOAD_CACHE_SECONDS = 60
+    a = rule_for("a", languages=["de"])
+    b = rule_for("b", languages=["de"])
+    old = new_inquiry(procedure, coordinator=a.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert new_inquiry(procedure).coordinator_id == b.user_id  # counted: a 1, b 0
+    assert open_loads() == {a.user_id: 1, b.user_id: 1}  # b's assignment added
+    Journey.objects.filter(pk=old.pk).update(outcome=Outcome.COMPLETED)
+    assert open_loads()[a.user_id] == 1  # not recounted within the minute
+    cache.clear()
+    assert open_loads() == {b.user_id: 1}
 
 
 def test_closed_journeys_are_not_load(procedure: Procedure, other_procedure: Procedure) -> None:
