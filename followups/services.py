@@ -66,6 +66,7 @@ from followups.selectors import template_for
 from followups.templating import Rendered, clean_subject
 
 if TYPE_CHECKING:
+    from crm.models import Patient
     from crm.roles import Actor
     from journeys.models import Journey, JourneyEvent
 
@@ -461,6 +462,7 @@ def message_record_inquiry(
     text: str,
     files: list[tuple[str, str, bytes]],
     at: dt.datetime | None = None,
+    patient: Patient | None = None,
 ) -> Message:
     """Record an inquiry the patient sent through a form (intake/) as an inbound message
     on the journey, with its files as attachments: the coordinator reads it (and
@@ -470,7 +472,8 @@ def message_record_inquiry(
     from journeys.models import Journey
 
     at = _now(at)
-    patient = Journey.objects.select_related("patient").get(pk=journey_id).patient
+    if patient is None:
+        patient = Journey.objects.select_related("patient").get(pk=journey_id).patient
     with transaction.atomic():
         message = Message.objects.create(
             journey_id=journey_id,

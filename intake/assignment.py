@@ -72,7 +72,7 @@ def assignment_decide(*, journey: Journey, today: dt.date | None = None) -> Deci
     fitting = [r for r in speaking if r.pk in handles]
     present = [r for r in fitting if r.away_until is None or r.away_until < today]
     if not present:
-        what = f"{journey.procedure.name} at {journey.clinic.name}"
+        what = f"{journey.procedure.name} at {journey.procedure.clinic.name}"
         if not speaking:
             why = f"no coordinator speaks {language_label(language)}"
         elif not fitting:
@@ -94,7 +94,7 @@ def assignment_decide(*, journey: Journey, today: dt.date | None = None) -> Deci
     others = len(present) - 1
     reason = (
         f"Assigned automatically: speaks {language_label(language)}, handles "
-        f"{journey.procedure.name} at {journey.clinic.name}, lowest open load "
+        f"{journey.procedure.name} at {journey.procedure.clinic.name}, lowest open load "
         f"({load} active journeys, capacity {chosen.capacity})"
         + (f" of {others + 1} who fit" if others else ", the only one who fits")
         + "."

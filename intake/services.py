@@ -32,7 +32,13 @@ from intake.inputs import IntakeData
 from intake.models import CoordinatorRule, IntakeSite, IntakeSubmission, SubmissionStatus
 from intake.selectors import submissions_of
 from journeys.models import Journey, Outcome
-from journeys.services import JourneyError, inquiry_open, journey_add_note, journey_mark_waiting
+from journeys.services import (
+    JourneyError,
+    inquiry_open,
+    journey_add_note,
+    journey_create,
+    journey_mark_waiting,
+)
 
 
 class IntakeError(Exception):
@@ -150,6 +156,7 @@ def intake_submit(
             text=_message_text(data),
             files=data.files,
             at=at,
+            patient=journey.patient,
         )
         # Someone waits for an answer (My day's queue); not a reply, so nothing stops.
         journey_mark_waiting(journey_id=journey.pk, at=at, patient_replied=False)
@@ -169,6 +176,7 @@ def _open_or_join(
     """The journey this submission belongs to, and what became of it. Runs in the
     caller's transaction. Patients are matched by email (lower-cased, unique)."""
     patient = Patient.objects.select_for_update().filter(email=data.email).first()
+    created = patient is None
     if patient is not None:
         recent = (
             Journey.objects.filter(
@@ -196,19 +204,21 @@ def _open_or_join(
         except ValidationError:
             # A second submission from the same new address raced this one and won (the
             # unique email waited for its commit): theirs is the inquiry; join it.
-            patient = Patient.objects.get(email=data.email)
+            patient, created = Patient.objects.get(email=data.email), False
             recent = Journey.objects.filter(patient=patient, outcome=Outcome.ACTIVE).first()
             if recent is not None:
                 return _join(recent, "sent the inquiry form twice at the same moment")
-    if not data.consent_marketing:
-        # Before the journey: its cadence then plans no marketing nudge at all.
-        patient_opt_out_marketing(patient_id=patient.pk, at=at)
-        patient.refresh_from_db(fields=["marketing_opt_out_at"])
+    # Before the journey: its cadence then plans no marketing nudge at all.
+    if not data.consent_marketing and patient_opt_out_marketing(patient_id=patient.pk, at=at):
+        patient.marketing_opt_out_at = at
     procedure = data.procedure or inquiry_procedure()
     if procedure is None:
         raise IntakeError("No procedure exists: add one before opening the inquiry form.")
+    # A new patient has no journey and no coordinator to route to: straight to
+    # journey_create (inquiry_open would only find that out with one more query).
+    opener = journey_create if created else inquiry_open
     try:
-        journey = inquiry_open(
+        journey = opener(
             patient=patient,
             procedure=procedure,
             actor=None,
