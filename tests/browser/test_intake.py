@@ -63,7 +63,7 @@ def test_a_visitor_sends_the_form_in_spanish_with_a_photo(
     page.goto(f"{live_server.url}/inquire/?utm_source=facebook&ref=ANNA-7K2")
     expect(page.get_by_role("heading", name="Envíenos su consulta")).to_be_visible()
     page.get_by_label("Su nombre").fill("Lucía García")
-    page.get_by_label("Correo electrónico", exact=True).fill("lucia@example.es")
+    page.get_by_role("textbox", name="Correo electrónico").fill("lucia@example.es")
     page.get_by_label("Teléfono, con prefijo internacional").fill("+34 612 345 678")
     page.get_by_label("País de residencia").select_option("ES")
     page.get_by_label("Idioma en que le escribimos").select_option("es")
