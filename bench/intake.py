@@ -1,12 +1,12 @@
 """Intake benchmark: a public inquiry POST until its acknowledgment is enqueued. Prints,
 never asserts.
 
-    .venv/bin/python bench/intake.py [--sizes 20000 1000000] [--requests 200]
+    .venv/bin/python bench/intake.py [--sizes 20000 1000000] [--requests 200] [--team 100]
 
 Uses the kept demo database `crm_bench_demo_<size>` (bench/demo_db.py; seeded if missing,
 else migrated forward, which adds intake's tables). Its setup, idempotent, in the bench's
 own rows: one intake site with a fresh key, and an assignment rule (every language, every
-procedure) for each demo coordinator who has none, so every inquiry goes through the
+procedure) for each of the first --team demo coordinators (100) who has none, so every inquiry goes through the
 whole assignment rule at the real open load of the demo's coordinators. At the end it
 removes what it added: those rules, the site, and the bench's patients and journeys (with
 their messages and events; the FunnelDay rollup is moved back). Their audit entries stay:
@@ -43,7 +43,7 @@ BENCH_DOMAIN = "bench-intake.invalid"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(40_000)
 
 
-def measure(size: int, requests: int) -> None:
+def measure(size: int, requests: int, team: int) -> None:
     sys.path.insert(0, str(BASE_DIR))
     import django
 
@@ -68,7 +68,10 @@ def measure(size: int, requests: int) -> None:
     key = site_key_rotate(site_id=site.pk)
     languages = [code for code, _ in django.conf.settings.PATIENT_LANGUAGES]
     added = []
-    for user in User.objects.filter(groups__name=COORDINATOR, is_active=True):
+    # A realistic team: the demo's named coordinators and the first `team` others (the
+    # seeder adds thousands of assignee-only ones at a million patients to cap their load).
+    team_users = User.objects.filter(groups__name=COORDINATOR, is_active=True).order_by("pk")
+    for user in team_users[:team]:
         rule, created = CoordinatorRule.objects.get_or_create(
             user=user, defaults={"languages": languages}
         )
@@ -205,10 +208,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 1_000_000])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--team", type=int, default=100, help="Coordinators given an assignment rule."
+    )
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.measure, args.requests)
+        measure(args.measure, args.requests, args.team)
         return
     broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/6")
     print(f"Intake benchmark: {', '.join(f'{s:,}' for s in args.sizes)} patients; broker {broker}")
@@ -223,7 +229,16 @@ def main() -> None:
             }
         )
         subprocess.run(
-            [sys.executable, __file__, "--measure", str(size), "--requests", str(args.requests)],
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                str(size),
+                "--requests",
+                str(args.requests),
+                "--team",
+                str(args.team),
+            ],
             env=env,
             check=True,
             cwd=BASE_DIR,
