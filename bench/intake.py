@@ -6,8 +6,9 @@ never asserts.
 Uses the kept demo database `crm_bench_demo_<size>` (bench/demo_db.py; seeded if missing,
 else migrated forward, which adds intake's tables). Its setup, idempotent, in the bench's
 own rows: one intake site with a fresh key, and an assignment rule (every language, every
-procedure) for each of the first --team demo coordinators (100) who has none, so every inquiry goes through the
-whole assignment rule at the real open load of the demo's coordinators. At the end it
+procedure) for each of the first --team demo coordinators (100) who has none, so every
+inquiry goes through the whole assignment rule at the real open load of the demo's
+coordinators. At the end it
 removes what it added: those rules, the site, and the bench's patients and journeys (with
 their messages and events; the FunnelDay rollup is moved back). Their audit entries stay:
 the audit trail is append-only by design.
