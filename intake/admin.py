@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.models import Action
+from audit.services import audit_record
 from intake.models import CoordinatorRule, IntakeSite, IntakeSubmission, SubmissionStatus
 from intake.services import IntakeError, site_key_rotate, submission_accept
 
@@ -66,6 +68,29 @@ class IntakeSubmissionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in IntakeSubmission._meta.fields]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # What a visitor typed is patient data: reading it is audited like the patient.
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                object_type=self.model._meta.label_lower,
+                object_id=object_id,
+                patient_id=self.get_queryset(request)
+                .filter(pk=object_id)
+                .values_list("patient_id", flat=True)
+                .first(),
+                note="admin",
+            )
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
