@@ -3,13 +3,44 @@
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Managers edit the assignment rules and intake sites and review submissions in the
+# admin; coordinators have no admin (crm.roles.may_use_admin).
+MANAGER = [
+    ("coordinatorrule", ("view", "add", "change", "delete")),
+    ("intakesite", ("view", "add", "change", "delete")),
+    ("intakesubmission", ("view", "change", "delete")),
+]
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("intake")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Manager")
+    codenames = [f"{action}_{model}" for model, actions in MANAGER for action in actions]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)
+    )
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name="Manager"):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="intake"))
 
 
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         ("crm", "0005_interaction_inbound_index"),
         ("journeys", "0008_funnel_day_rollup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -224,4 +255,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(grant, revoke),
     ]

@@ -529,3 +529,34 @@ def test_erasure_blanks_the_form_and_export_holds_the_consent(
         assert (row.full_name, row.phone, row.message, row.referral_code) == ("", "", "", "")
         assert row.email.endswith("@erased.invalid") and row.consent_care
     assert not default_storage.exists(held_path)
+
+
+def test_the_intake_site_command_prints_a_working_key(client: Client, procedure: Procedure) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("intake_site", "portal", "--name", "Portal", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert json_post(client, json_body(procedure), key).status_code == 201
+    call_command("intake_site", "portal", stdout=StringIO())  # a new key: the old one stops
+    assert json_post(client, json_body(procedure), key).status_code == 401
+    with pytest.raises(CommandError):
+        call_command("intake_site", "Bad Slug", stdout=StringIO())
+
+
+def test_a_manager_accepts_held_submissions_in_the_admin(
+    client: Client, procedure: Procedure, manager: Any
+) -> None:
+    form_post(client, procedure, form_token=None)
+    held = IntakeSubmission.objects.get()
+    client.force_login(manager)
+    assert client.get(f"/admin/intake/intakesubmission/{held.pk}/change/").status_code == 200
+    response = client.post(
+        "/admin/intake/intakesubmission/",
+        {"action": "accept", "_selected_action": [held.pk]},
+    )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == SubmissionStatus.ACCEPTED and held.journey_id is not None
