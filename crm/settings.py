@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "journeys",
     "followups",
     "care",
+    "intake",
     "reports",
     "privacy",
 ]
@@ -493,3 +494,44 @@ CARE_BILL_VARIANCE_PERCENT = env_int("CARE_BILL_VARIANCE_PERCENT", 5, minimum=0)
 CARE_BILL_VARIANCE_AMOUNT = env_int("CARE_BILL_VARIANCE_AMOUNT", 100, minimum=0)
 # Days a new quote stays valid unless the coordinator picks another date.
 CARE_QUOTE_VALID_DAYS = env_int("CARE_QUOTE_VALID_DAYS", 30, minimum=1)
+# --- Intake (the public inquiry form and automatic assignment: intake/, README) --------
+# Cache for the intake rate limits (and anything else that wants one): redis://host/db to
+# share counts between web processes; empty = each process's own memory.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db or leave it empty."
+    )
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Origins (https://www.clinic.example) allowed to embed /inquire/ in an iframe, besides
+# each intake site's own list (admin). Only the inquiry pages may be framed.
+INTAKE_FRAME_ANCESTORS = env_list("INTAKE_FRAME_ANCESTORS")
+for _origin in INTAKE_FRAME_ANCESTORS:
+    if not _origin.startswith(("https://", "http://")) or " " in _origin:
+        raise ImproperlyConfigured(
+            f"INTAKE_FRAME_ANCESTORS: {_origin!r} is not an origin like https://www.clinic.example."
+        )
+# Submissions per hour from one address (the form) and per site key (the JSON endpoint).
+INTAKE_RATE_LIMIT_PER_HOUR = env_int("INTAKE_RATE_LIMIT_PER_HOUR", 10, minimum=0)
+INTAKE_KEY_RATE_LIMIT_PER_HOUR = env_int("INTAKE_KEY_RATE_LIMIT_PER_HOUR", 1000, minimum=0)
+# Files per submission, bytes per file, and bytes per request (the cap is checked first).
+INTAKE_MAX_FILES = env_int("INTAKE_MAX_FILES", 5, minimum=0)
+INTAKE_MAX_FILE_BYTES = env_int("INTAKE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
+INTAKE_MAX_REQUEST_BYTES = env_int("INTAKE_MAX_REQUEST_BYTES", 40 * 1024 * 1024, minimum=4096)
+INTAKE_MAX_MESSAGE_CHARS = 10_000
+# A person needs at least this long between seeing the form and sending it.
+INTAKE_MIN_FILL_SECONDS = env_int("INTAKE_MIN_FILL_SECONDS", 3, minimum=0)
+# Automatic assignment counts each coordinator's open journeys at most this often (seconds;
+# in between it adds its own assignments); 0 = count for every new inquiry.
+INTAKE_LOAD_CACHE_SECONDS = env_int("INTAKE_LOAD_CACHE_SECONDS", 60, minimum=0)
+# The hidden field only bots fill in.
+INTAKE_HONEYPOT_FIELD = "website"
+# The version of the consent texts on the form, stored with every consent given: change it
+# when the wording changes.
+INTAKE_CONSENT_VERSION = env_str("INTAKE_CONSENT_VERSION", "2026-11-29")

@@ -68,6 +68,8 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
+    # The public inquiry form (framable by the allowed origins) and its JSON endpoint.
+    path("inquire/", include("intake.urls")),
     path("api/v1/", include("reports.api_urls")),
     # Managers: the audit trail, a patient's export and erasure.
     path("", include("privacy.urls")),

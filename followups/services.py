@@ -34,6 +34,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -47,6 +48,7 @@ from followups import catch_up, emails
 from followups.models import (
     REVIVABLE_REASONS,
     Anchor,
+    Attachment,
     CadenceRule,
     CancelReason,
     Direction,
@@ -64,6 +66,7 @@ from followups.selectors import template_for
 from followups.templating import Rendered, clean_subject
 
 if TYPE_CHECKING:
+    from crm.models import Patient
     from crm.roles import Actor
     from journeys.models import Journey, JourneyEvent
 
@@ -449,6 +452,55 @@ def message_record_from_patient(
             counts_as_reply=True,
         )
         messages_cancel_on_reply(journey_id=journey_id, at=at)
+    return message
+
+
+def message_record_inquiry(
+    *,
+    journey_id: int,
+    subject: str,
+    text: str,
+    files: list[tuple[str, str, bytes]],
+    at: dt.datetime | None = None,
+    patient: Patient | None = None,
+) -> Message:
+    """Record an inquiry the patient sent through a form (intake/) as an inbound message
+    on the journey, with its files as attachments: the coordinator reads it (and
+    downloads the files through the staff-only views) like an emailed inquiry, and a
+    patient's export and erasure cover it. Not a reply: it stops nothing. `files` are
+    (safe file name, content type, bytes), already checked by the caller."""
+    from journeys.models import Journey
+
+    at = _now(at)
+    if patient is None:
+        patient = Journey.objects.select_related("patient").get(pk=journey_id).patient
+    with transaction.atomic():
+        message = Message.objects.create(
+            journey_id=journey_id,
+            direction=Direction.IN,
+            message_id=make_msgid(idstring="form", domain=settings.INBOUND_DOMAIN),
+            status=MessageStatus.RECEIVED,
+            from_email=patient.email,
+            from_name=patient.full_name,
+            to_email=settings.INQUIRY_ADDRESS,
+            subject=clean_subject(subject),
+            text=text,
+            text_reply=text,
+            html=linebreaks(escape(text)),
+            sent_at=at,
+            label=InboundLabel.INQUIRY,
+            counts_as_reply=False,
+        )
+        for name, content_type, payload in files:
+            row = Attachment(
+                message=message,
+                filename=name,
+                original_filename=name,
+                content_type=content_type,
+                size=len(payload),
+            )
+            row.file.save(name, ContentFile(payload), save=False)
+            row.save()
     return message
 
 

@@ -439,6 +439,37 @@ def journey_assign(*, journey_id: int, coordinator: User | None, actor: Actor) -
     return journey
 
 
+def journey_assign_automatically(
+    *, journey: Journey, coordinator_id: int, reason: str, at: dt.datetime | None = None
+) -> None:
+    """An automatic assignment (intake's rules) of a journey just created, from inside
+    journey_create's transaction (a JOURNEY_CREATED listener: the row is ours, locked by
+    its insert). Sets the coordinator on `journey` itself, so the listeners after this one
+    (followups' planning of the acknowledgment) see who it is. The event carries the
+    rule's reason."""
+    previous = journey.coordinator_id
+    # By id: the rows that need the person (the acknowledgment, rendered when it is sent)
+    # load it themselves.
+    journey.coordinator_id = coordinator_id
+    journey.save(update_fields=["coordinator", "updated_at"])
+    audit_record(
+        actor=None,
+        action=Action.CHANGE,
+        obj=journey,
+        patient_id=journey.patient_id,
+        changes={"coordinator": [previous, coordinator_id]},
+        note="assigned automatically",
+    )
+    JourneyEvent.objects.create(
+        journey=journey,
+        kind=EventKind.ASSIGNED,
+        actor=None,
+        reason=reason,
+        data={"coordinator_id": coordinator_id, "previous_id": previous, "assignment": "auto"},
+        created_at=at or timezone.now(),
+    )
+
+
 # Stages in which the procedure (and with it the clinic) may still change: before the
 # patient arrives. From arrival on the treatment is under way at that clinic; a different
 # one is a new journey.
@@ -502,7 +533,16 @@ def journey_change_procedure(*, journey_id: int, procedure_id: int, actor: Actor
     return journey
 
 
-def journey_add_note(*, journey_id: int, text: str, actor: Actor) -> JourneyEvent:
+def journey_add_note(
+    *,
+    journey_id: int,
+    text: str,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> JourneyEvent:
+    """A note on the timeline; `data` marks notes written by a process (intake's
+    assignment) so reports can find them."""
     text = text.strip()
     if not text:
         raise JourneyError("A note cannot be empty.")
@@ -511,7 +551,8 @@ def journey_add_note(*, journey_id: int, text: str, actor: Actor) -> JourneyEven
         kind=EventKind.NOTE,
         actor=person(actor),
         reason=text,
-        created_at=timezone.now(),
+        data=data or {},
+        created_at=at or timezone.now(),
     )
 
 

@@ -2,7 +2,8 @@
 
 Anonymised: the patient's name, email, phone and notes; the free text of their messages,
 interactions, triage items and journey events (notes and reasons may quote them); the
-values their audit entries recorded; the admin's history labels. Deleted: their raw
+values their audit entries recorded; the admin's history labels; what they typed into the
+inquiry form (intake/; the consent record stays). Deleted: their raw
 emails' and attachments' files from storage (and the attachment rows). Cancelled: their
 pending messages. Kept: the patient row (as "Erased patient #id"), the journeys with
 their stages, dates and outcomes, the events' kinds and times, so the funnel, the speed
@@ -41,6 +42,7 @@ from followups.models import (
     TriageItem,
 )
 from followups.services import messages_cancel
+from intake.services import submissions_erase_for_patient
 from journeys.models import EventKind, Journey, JourneyEvent
 from privacy.export import patient_triage_items
 
@@ -128,6 +130,10 @@ def patient_erase(*, patient_id: int, actor: Any, reason: str) -> ErasureSummary
         # Before the patient row is anonymised: it finds mail sent from their address by
         # that address.
         files_deleted = raw_email_delete_for_patient(patient_id=patient.pk, now=now)
+        # What they typed into the inquiry form (intake/); the consent record stays.
+        submissions_erase_for_patient(
+            patient_id=patient.pk, email=patient.email, placeholder=erased_email(patient.pk)
+        )
 
         Patient.objects.filter(pk=patient.pk).update(
             full_name=f"Erased patient #{patient.pk}",

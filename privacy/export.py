@@ -4,6 +4,7 @@ patient.json      the record
 journeys.json     each journey with its events, interactions, planned and sent messages
                   (both ways, with delivery events and attachment details)
 triage.json       unmatched mail from or about the patient
+intake.json       inquiry forms they sent, with their consents (text version, time)
 audit.json        the audit trail about the patient (this export included)
 files/attachments/<id>-<name>   the files that came with their emails
 files/raw/<id>.eml              the raw emails as received
@@ -33,11 +34,12 @@ from followups.models import (
     ScheduledMessage,
     TriageItem,
 )
+from intake.selectors import submissions_of
 from journeys.models import Journey, JourneyEvent
 
 README = """This archive holds everything the CRM keeps about one patient, as of {at}.
 JSON files are UTF-8; times are UTC (ISO 8601). Files under files/ are exactly as received.
-See patient.json, journeys.json, triage.json and audit.json.
+See patient.json, journeys.json, triage.json, intake.json and audit.json.
 """
 
 
@@ -154,6 +156,12 @@ def patient_export(*, patient_id: int, actor: Any, out: IO[bytes]) -> ExportSumm
                 ],
             )
             _dump(archive, "triage.json", [_row(t) for t in triage])
+            # The inquiry forms they sent, with each consent's text version and time.
+            _dump(
+                archive,
+                "intake.json",
+                [_row(s) for s in submissions_of(patient_id=patient.pk, email=patient.email)],
+            )
             for raw in raw_emails:
                 files += _copy(archive, raw.file, f"files/raw/{raw.pk}.eml")
             _dump(archive, "raw_emails.json", [_row(r) for r in raw_emails])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeys.models import STAGE_ORDER, LostReason, Stage
+from reports.assignment import AssignmentReport, Assignments
 from reports.care import CareReport, Escalations, PlanCompletion
 from reports.followups import CheckIns, FollowupReport
 from reports.funnel import Funnel, FunnelReport
@@ -513,3 +514,35 @@ def care_tables(report: CareReport) -> list[Table]:
     plans.total = ["All", "", *_plan_cells(report.plans_total)]
     tables.append(plans)
     return tables
+
+
+# --- Assignment ----------------------------------------------------------------------------
+
+
+def _assignment_cells(a: Assignments) -> list[Any]:
+    return [a.automatic, a.by_hand, a.inquiries, a.answered, a.median, a.p90]
+
+
+def assignment_tables(report: AssignmentReport) -> list[Table]:
+    table = Table(
+        "assignments",
+        "Assignments and first answer by coordinator",
+        [
+            Column("Coordinator", TEXT),
+            Column("Assigned automatically", help="By the assignment rules, in the period."),
+            Column("Assigned by hand", help="By a manager, or filed with a coordinator."),
+            Column("Inquiries", help="Inquiries that arrived in the period, by coordinator now."),
+            Column("Answered", help="Of those, answered (email, call, WhatsApp, meeting)."),
+            Column("Median first answer", SECS),
+            Column("90th pct. first answer", SECS),
+        ],
+        note=(
+            f"Left in the team queue by the rules (nobody fitted): {report.team_queue}. "
+            "Unassigned inquiries are counted under Unassigned."
+        ),
+        page_rows=PAGE_ROWS,
+    )
+    for group in report.groups:
+        table.rows.append([group.label, *_assignment_cells(group.current)])
+    table.total = ["All", *_assignment_cells(report.total)]
+    return [table]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("care/", views_reports.care, name="care"),
     path("quotes/", views_reports.quotes, name="quotes"),
     path("load/", views_reports.load, name="load"),
+    path("assignment/", views_reports.assignment, name="assignment"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from crm.roles import is_manager
 from reports import formatting as report_format
+from reports.assignment import assignment_report
 from reports.care import care_report
 from reports.charts import funnel_chart, stage_time_chart
 from reports.followups import followup_report
@@ -31,6 +32,7 @@ from reports.quotes import quote_report, quote_tables
 from reports.speed import speed_report
 from reports.tables import (
     Table,
+    assignment_tables,
     care_tables,
     csv_value,
     followup_tables,
@@ -216,6 +218,26 @@ def load_page(params: ReportParams) -> dict[str, Any]:
     return {"report": report, "kpis": kpis, "charts": [], "tables": load_tables(report)}
 
 
+def assignment_page(params: ReportParams) -> dict[str, Any]:
+    report = assignment_report(params)
+    total = report.total
+    kpis = [
+        Kpi("Assigned automatically", report_format.count(total.automatic)),
+        Kpi("Assigned by hand", report_format.count(total.by_hand)),
+        Kpi(
+            "Left in the team queue",
+            report_format.count(report.team_queue),
+            help="New inquiries no coordinator's rule fitted (language, procedure, away).",
+        ),
+        Kpi(
+            "Median first answer",
+            report_format.duration(total.median),
+            help="From the inquiry to the first email, call, WhatsApp or meeting.",
+        ),
+    ]
+    return {"report": report, "kpis": kpis, "charts": [], "tables": assignment_tables(report)}
+
+
 def _share_kpi(label: str, now: float | None, before: float | None, help: str) -> Kpi:
     if before is None:
         return Kpi(label, report_format.percent(now), help=help)
@@ -276,6 +298,14 @@ PAGES = {
         compares=False,
     ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
+    "assignment": Page(
+        "assignment",
+        "Assignment",
+        assignment_page,
+        ("assignments",),
+        scope="Assignments made and inquiries that arrived",
+        compares=False,
+    ),
 }
 TABLE_PAGES = {table: page for page in PAGES.values() for table in page.tables}
 
@@ -344,6 +374,13 @@ def quotes(request: HttpRequest) -> HttpResponse:
 @manager_required
 def load(request: HttpRequest) -> HttpResponse:
     return _render_page(request, PAGES["load"])
+
+
+@require_GET
+@never_cache
+@manager_required
+def assignment(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["assignment"])
 
 
 # Spreadsheets run cells that start like a formula; a label from the database (a clinic

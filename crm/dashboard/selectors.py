@@ -574,8 +574,8 @@ def thread_key(subject: str) -> str:
 
 
 def journey_timeline(journey: Journey) -> list[TimelineItem]:
-    """Stage events, emails (grouped into threads by subject) and interactions, newest
-    first. Three queries, each bounded."""
+    """Stage events, emails (grouped into threads by subject) with their attachments,
+    and interactions, newest first. Four queries, each bounded."""
     events = list(
         JourneyEvent.objects.filter(journey=journey)
         .select_related("actor")
@@ -584,6 +584,9 @@ def journey_timeline(journey: Journey) -> list[TimelineItem]:
     messages = list(
         Message.objects.filter(journey=journey)
         .select_related("sent_by")
+        # The patient's files (emailed or from the inquiry form), listed under the email
+        # with a download link: one more query, pinned in test_dashboard_queries.
+        .prefetch_related("attachments")
         .order_by("-sent_at", "-pk")[:TIMELINE_LIMIT]
     )
     interactions = list(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/<id:item_id>/<slug:action>/", views.inbox_action, name="inbox_action"),
     path("search/", views.search, name="search"),
     path("settings/", views.preferences, name="preferences"),
+    path("attachments/<id:attachment_id>/", views.attachment_download, name="attachment"),
     path("patients/<id:patient_id>/", views.patient_detail, name="patient"),
     path("journeys/new/", views.inquiry_new, name="inquiry_new"),
     path("journeys/<id:journey_id>/", views.journey_detail, name="journey"),

@@ -7,14 +7,15 @@ patient URL gets a 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,7 +38,7 @@ from crm.dashboard.forms import (
     ProcedureForm,
     ReplyForm,
 )
-from crm.inputs import clean_text, parse_id
+from crm.inputs import clean_text, date_problem, parse_id
 from crm.models import Patient, PatientSource
 from crm.roles import is_manager
 from crm.services import normalize_email, patient_create
@@ -50,13 +51,14 @@ from followups.inbound.triage import (
     triage_dismiss,
 )
 from followups.models import NotificationPreference, ScheduledMessage, Status
-from followups.selectors import raw_emails_failed
+from followups.selectors import attachments_visible_to, raw_emails_failed
 from followups.services import (
     FollowupError,
     message_send_one_off,
     messages_cancel,
     messages_send_now,
 )
+from intake.assignment import away_set, away_until_of
 from journeys.models import STAGE_ORDER, Journey, LostReason, Outcome, Stage
 from journeys.selectors import journeys_visible_to
 from journeys.services import (
@@ -734,20 +736,77 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/search.html", {"q": query, "results": results})
 
 
+@require_GET
+@staff_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A patient's file (an emailed attachment, or a photo, X-ray or PDF from the inquiry
+    form) for staff who may see the journey; anyone else gets a 404. Always a download
+    with a sandbox policy, never rendered in the CRM's origin; the download is audited."""
+    attachment = get_object_or_404(
+        attachments_visible_to(request.user).select_related("message__journey"),
+        pk=attachment_id,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    audit_record(
+        actor=request.user,
+        action=Action.DOWNLOAD,
+        obj=attachment,
+        patient_id=attachment.message.journey.patient_id,
+        note=f"attachment of message #{attachment.message_id}",
+    )
+    # A streamed response (the file is not read into memory); staff_required is typed for
+    # plain ones.
+    return cast(HttpResponse, response)
+
+
 # --- Own settings -----------------------------------------------------------------------
 
 
 @staff_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    """Each person's own notification choice (coordinators have no admin to set it in)."""
+    """Each person's own settings (coordinators have no admin to set them in): the reply
+    notification, and "away until" for automatic assignment (intake/)."""
+    user_id = int(request.user.pk or 0)
+    has_rule, away_until = away_until_of(user_id)
+    away_error = ""
     if request.method == "POST":
-        notification_preference_set(
-            user_id=int(request.user.pk or 0),
-            notify_on_reply=request.POST.get("notify_on_reply") == "on",
-        )
-        messages.success(request, "Settings saved.")
-        return redirect("dashboard:preferences")
-    notify = NotificationPreference.objects.filter(
-        user_id=int(request.user.pk or 0), notify_on_reply=True
-    ).exists()
-    return render(request, "dashboard/preferences.html", {"notify_on_reply": notify})
+        raw_away = clean_text(request.POST.get("away_until", ""), max_length=10)
+        new_away = None
+        if raw_away:
+            try:
+                new_away = dt.date.fromisoformat(raw_away)
+            except ValueError:
+                away_error = "Enter the date as YYYY-MM-DD, or leave it empty."
+            else:
+                away_error = date_problem(new_away)
+        if not away_error:
+            notification_preference_set(
+                user_id=user_id, notify_on_reply=request.POST.get("notify_on_reply") == "on"
+            )
+            if has_rule:
+                away_set(user_id=user_id, away_until=new_away)
+            messages.success(request, "Settings saved.")
+            return redirect("dashboard:preferences")
+    notify = NotificationPreference.objects.filter(user_id=user_id, notify_on_reply=True).exists()
+    return render(
+        request,
+        "dashboard/preferences.html",
+        {
+            "notify_on_reply": notify,
+            "has_rule": has_rule,
+            "away_until": away_until,
+            "away_error": away_error,
+            "today": timezone.localdate(),
+        },
+        status=400 if away_error else 200,
+    )

@@ -25,8 +25,19 @@ ALLOWED = {
     "journeys": {"audit", "crm", "journeys"},
     "followups": {"audit", "crm", "journeys", "followups"},
     "care": {"audit", "crm", "journeys", "followups", "care"},
+    "intake": {"audit", "crm", "journeys", "followups", "intake"},
 }
-FIRST_PARTY = {"audit", "crm", "journeys", "followups", "reports", "privacy", "care", "feedback"}
+FIRST_PARTY = {
+    "audit",
+    "crm",
+    "journeys",
+    "followups",
+    "reports",
+    "privacy",
+    "care",
+    "feedback",
+    "intake",
+}
 # crm's own people layer: what journeys builds on, so it imports nothing above it.
 CRM_CORE = ["models.py", "roles.py", "services.py", "selectors.py", "env.py"]
 
@@ -66,7 +77,8 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
 
 
 def test_followups_and_care_listen_in_their_bands() -> None:
-    assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
+    # intake's assignment first: followups' acknowledgment speaks as the chosen coordinator.
+    assert hooks.listeners(hooks.JOURNEY_CREATED) == ["intake.assign", "followups.replan"]
     assert hooks.listeners(hooks.JOURNEY_MOVED) == [
         "followups.replan",
         "care.plan",

@@ -19,6 +19,8 @@ from django.urls import reverse
 from crm import demo
 from crm.env import env_str, local_url
 from crm.management.commands.seed_demo import refuse_without_debug, run_seed
+from crm.roles import COORDINATOR
+from intake.services import rule_ensure
 from journeys.models import Journey
 
 
@@ -46,6 +48,20 @@ class Command(BaseCommand):
             raise CommandError(f"DEMO_PASSWORD is refused: {' '.join(exc.messages)}") from None
         with transaction.atomic():
             logins = demo.ensure_demo_staff(password)
+            # The demo coordinators take new inquiries automatically (intake/): their
+            # languages and share of the work, as the demo data assigns them.
+            users = dict(
+                get_user_model()
+                .objects.filter(username__in=[s.username for s in demo.DEMO_STAFF])
+                .values_list("username", "pk")
+            )
+            for staff in demo.DEMO_STAFF:
+                if staff.role == COORDINATOR and staff.username in users:
+                    rule_ensure(
+                        user_id=users[staff.username],
+                        languages=list(staff.languages),
+                        capacity=round(staff.capacity * 100),
+                    )
 
         # Where `make run` really serves (RUN_HOST/RUN_PORT), which is what a developer
         # opens; SITE_URL (the links in emails) is named too when it points elsewhere.
