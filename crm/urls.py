@@ -68,6 +68,8 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
+    # CSV import (managers) and export (staff, scoped): transfer/.
+    path("transfer/", include("transfer.urls")),
     path("api/v1/", include("reports.api_urls")),
     # Managers: the audit trail, a patient's export and erasure.
     path("", include("privacy.urls")),
