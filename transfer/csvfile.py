@@ -95,14 +95,14 @@ class CsvFile:
         stream.seek(0)
         # utf-8-sig reads files with and without the byte-order mark alike; a byte that
         # is not UTF-8 stops the file with the line it is on (rows() below).
-        capped = io.BufferedReader(_Capped(stream, max_bytes))
-        self._text = io.TextIOWrapper(capped, encoding="utf-8-sig", newline="")
+        self._physical = 0
+        self._text = self._lines(io.BufferedReader(_Capped(stream, max_bytes)))
         first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
         try:
             self.header = next(self._reader)
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except csv.Error as exc:
             raise FileProblem(f"The header row cannot be read: {exc}.") from None
         self.columns = [_column(clean_text(name)) for name in self.header]
         unknown = [
@@ -122,6 +122,21 @@ class CsvFile:
         if repeated:
             raise FileProblem(f"Column(s) given twice: {', '.join(sorted(repeated))}.")
 
+    def _lines(self, binary: IO[bytes]) -> Iterator[str]:
+        """The file's lines as text, decoded one by one so that a byte that is not UTF-8
+        is reported with its line (the byte-order mark, if any, is dropped)."""
+        for raw in binary:
+            self._physical += 1
+            if self._physical == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FileProblem(
+                    f"Line {self._physical} of the file is not UTF-8 text: save the file as "
+                    "“CSV UTF-8” and upload it again."
+                ) from None
+
     def rows(self) -> Iterator[Row]:
         line = 1
         width = len(self.columns)
@@ -130,11 +145,6 @@ class CsvFile:
                 raw = next(self._reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                raise FileProblem(
-                    f"Row {line + 1} is not UTF-8 text: save the file as “CSV UTF-8” and "
-                    "upload it again."
-                ) from None
             except csv.Error as exc:
                 raise FileProblem(f"Row {line + 1} cannot be read: {exc}.") from None
             line += 1
