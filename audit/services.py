@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from audit import context
+from audit.bulk import insert_rows
 from audit.models import Action, AuditEntry
 
 ERASED = "[erased]"
@@ -93,31 +94,42 @@ def audit_record_many(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> int:
-    """Append one entry per (object, patient id, changes) in one INSERT per thousand: the
+    """Append one entry per (object, patient id, changes) in one COPY (audit.bulk): the
     bulk writers (a CSV import) record as much as audit_record would, row for row."""
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}.")
     user: Any = actor if isinstance(actor, AbstractBaseUser) and actor.pk else None
     origin = context.current()
     when = at or timezone.now()
-    entries = [
-        AuditEntry(
-            at=when,
-            actor=user,
-            actor_username=user.get_username() if user is not None else "",
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            patient_id=patient_id,
-            changes=dict(changes or {}),
-            note=note[:200],
-            ip=origin.ip if origin else None,
-            request_id=origin.request_id if origin else "",
-        )
-        for obj, patient_id, changes in items
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    return len(entries)
+    fixed = (
+        when,
+        user.pk if user is not None else None,
+        user.get_username() if user is not None else "",
+        action,
+        note[:200],
+        origin.ip if origin else None,
+        origin.request_id if origin else "",
+    )
+    return insert_rows(
+        AuditEntry,
+        (
+            "at",
+            "actor_id",
+            "actor_username",
+            "action",
+            "note",
+            "ip",
+            "request_id",
+            "object_type",
+            "object_id",
+            "patient_id",
+            "changes",
+        ),
+        (
+            (*fixed, obj._meta.label_lower, str(obj.pk), patient_id, dict(changes or {}))
+            for obj, patient_id, changes in items
+        ),
+    )
 
 
 def audit_erase_patient(*, patient_id: int) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from audit.bulk import insert_objects
 from audit.models import Action
 from audit.services import audit_record, audit_record_many, changes_between, snapshot
 from crm.models import Patient
@@ -112,7 +113,7 @@ def patient_update(*, patient_id: int, actor: Actor, **fields: Any) -> Patient:
 
 def patients_create_bulk(*, patients: list[Patient], actor: Actor) -> list[Patient]:
     """Register many patients at once (a CSV import): the same normalisation and field
-    validation as patient_create, one INSERT per thousand, every row in the audit trail.
+    validation as patient_create, one COPY (audit.bulk), every row in the audit trail.
 
     The caller has already matched each address against the existing patients; a
     duplicate that slipped in meanwhile hits the unique index and fails the caller's whole
@@ -126,7 +127,8 @@ def patients_create_bulk(*, patients: list[Patient], actor: Actor) -> list[Patie
         # Field validators and choices only: the unique email is the index's job here.
         patient.clean_fields()
     with transaction.atomic():
-        created = Patient.objects.bulk_create(patients, batch_size=1000)
+        insert_objects(patients)
+        created = patients
         audit_record_many(
             actor=actor,
             action=Action.CREATE,

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from audit.bulk import insert_objects, insert_rows
 from audit.models import Action
 from audit.services import audit_record, audit_record_many, changes_between, snapshot
 from crm.inputs import date_problem
@@ -386,47 +387,66 @@ def journeys_import_history(*, inquiries: list[PastInquiry], actor: Actor) -> li
     who = person(actor)
     data = {"imported": True, "historical": True}
     with transaction.atomic():
-        journeys = Journey.objects.bulk_create(
-            [
-                Journey(
-                    patient_id=item.patient_id,
-                    procedure=item.procedure,
-                    clinic_id=item.procedure.clinic_id,
-                    coordinator_id=item.coordinator_id,
-                    stage=Stage.INQUIRY,
-                    outcome=Outcome.ACTIVE,
-                    stage_entered_at=item.inquiry_received_at,
-                    inquiry_received_at=item.inquiry_received_at,
-                )
-                for item in inquiries
-            ],
-            batch_size=1000,
-        )
-        events: list[JourneyEvent] = []
+        journeys = [
+            Journey(
+                patient_id=item.patient_id,
+                procedure=item.procedure,
+                clinic_id=item.procedure.clinic_id,
+                coordinator_id=item.coordinator_id,
+                stage=Stage.INQUIRY,
+                outcome=Outcome.ACTIVE,
+                stage_entered_at=item.inquiry_received_at,
+                inquiry_received_at=item.inquiry_received_at,
+            )
+            for item in inquiries
+        ]
+        insert_objects(journeys)
+        # Events by COPY (audit.bulk): append-only rows whose ids nobody needs back.
+        who_id = who.pk if who is not None else None
+        events: list[tuple[Any, ...]] = []
         for journey, item in zip(journeys, inquiries, strict=True):
             events.append(
-                JourneyEvent(
-                    journey=journey,
-                    kind=EventKind.CREATED,
-                    actor=who,
-                    to_stage=Stage.INQUIRY,
-                    outcome=Outcome.ACTIVE,
-                    reason=item.note,
-                    data={**(item.data or {}), **data},
-                    created_at=item.inquiry_received_at,
+                (
+                    journey.pk,
+                    EventKind.CREATED.value,
+                    who_id,
+                    "",
+                    Stage.INQUIRY.value,
+                    Outcome.ACTIVE.value,
+                    item.note,
+                    {**(item.data or {}), **data},
+                    item.inquiry_received_at,
                 )
             )
             if item.coordinator_id is not None:
                 events.append(
-                    JourneyEvent(
-                        journey=journey,
-                        kind=EventKind.ASSIGNED,
-                        actor=who,
-                        data={**data, "coordinator_id": item.coordinator_id, "previous_id": None},
-                        created_at=item.inquiry_received_at,
+                    (
+                        journey.pk,
+                        EventKind.ASSIGNED.value,
+                        who_id,
+                        "",
+                        "",
+                        "",
+                        "",
+                        {**data, "coordinator_id": item.coordinator_id, "previous_id": None},
+                        item.inquiry_received_at,
                     )
                 )
-        JourneyEvent.objects.bulk_create(events, batch_size=1000)
+        insert_rows(
+            JourneyEvent,
+            (
+                "journey_id",
+                "kind",
+                "actor_id",
+                "from_stage",
+                "to_stage",
+                "outcome",
+                "reason",
+                "data",
+                "created_at",
+            ),
+            events,
+        )
         # Reports: one upsert per FunnelDay cell with the number of new journeys in it.
         cells: dict[FunnelCell, int] = {}
         for journey in journeys:
