@@ -37,12 +37,11 @@ def insert_rows(
                     copy.write_row(values)
                     count += 1
         return count
-    prepared = []
-    for row in rows:
-        values = list(row)
-        for i in json_at:
-            values[i] = json.dumps(values[i])
-        prepared.append(values)
+    # Other databases: each value as Django would save it (SQLite stores dates as text).
+    prepared = [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]  # type: ignore[union-attr]
+        for row in rows
+    ]
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)  # noqa: S608

@@ -22,7 +22,10 @@ class ImportRun(models.Model):
     # The refused rows with their reason, as the CSV offered for download.
     refused_csv = models.BinaryField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when someone presses Apply (claimed once, by a conditional UPDATE); the worker
+    # sets finished_at when every batch is written.
     applied_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

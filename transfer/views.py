@@ -25,7 +25,7 @@ from transfer.csvfile import FileProblem
 from transfer.exports import export_journeys, export_patients
 from transfer.imports import template_rows
 from transfer.models import ImportRun
-from transfer.services import import_run_apply, import_run_plan
+from transfer.services import import_run_plan, import_run_start
 
 
 def _csv_response(rows: Iterator[list[str]], name: str) -> HttpResponse:
@@ -97,16 +97,10 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 @manager_required
 def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
-    if run.applied_at is not None:
-        messages.info(request, "This file was already applied.")
+    if import_run_start(run_id=run.pk, actor=request.user):
+        messages.success(request, "Applying: the counts below update when it has finished.")
     else:
-        run = import_run_apply(run_id=run.pk, actor=request.user)
-        messages.success(
-            request,
-            f"Applied: {run.counts.get('new_patients', 0)} new patients, "
-            f"{run.counts.get('new_inquiries', 0)} new inquiries, "
-            f"{run.counts.get('refused', 0)} rows refused.",
-        )
+        messages.info(request, "This file was already applied.")
     return redirect("transfer:import_run", run_id=run.pk)
 
 

@@ -294,3 +294,19 @@ def test_the_committed_template_is_the_template() -> None:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(template_rows())
     assert (ROOT / "docs" / "import-template.csv").read_text() == out.getvalue()
+
+
+def test_a_run_applied_twice_by_the_worker_writes_once(procedure: Procedure, manager) -> None:  # type: ignore[no-untyped-def]
+    """A redelivered task (acks_late) finds the run finished; one cut off half way would
+    write only what is missing, as applying any file twice does."""
+    from transfer.models import ImportRun
+    from transfer.services import import_run_apply, import_run_plan
+
+    run = import_run_plan(
+        filename="x.csv", content=_csv([_row(1), _row(2)]), historical=True, actor=manager
+    )
+    assert import_run_apply(run_id=run.pk, actor=manager).finished_at is None  # not started
+    ImportRun.objects.filter(pk=run.pk).update(applied_at=run.created_at)
+    import_run_apply(run_id=run.pk, actor=manager)
+    import_run_apply(run_id=run.pk, actor=manager)
+    assert Patient.objects.count() == 2

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -54,8 +57,23 @@ def test_anonymous_goes_to_sign_in(client: Client, db: None) -> None:
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Celery tasks run in this process when enqueued (after commit)."""
+    from crm.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def test_manager_dry_run_then_apply_then_refused_rows(
-    client: Client, manager: User, procedure: Procedure
+    client: Client,
+    manager: User,
+    procedure: Procedure,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(manager)
     response = _upload(client)
@@ -69,11 +87,15 @@ def test_manager_dry_run_then_apply_then_refused_rows(
     assert not Patient.objects.exists()
 
     apply_url = reverse("transfer:import_apply", args=[run.pk])
-    assert client.post(apply_url).status_code == 302
-    assert client.post(apply_url).status_code == 302  # a double click applies once
+    with django_capture_on_commit_callbacks(execute=True) as started:
+        assert client.post(apply_url).status_code == 302
+        assert client.post(apply_url).status_code == 302  # a double click applies once
+    assert len(started) == 1  # one task enqueued, by the first click
     assert Patient.objects.count() == 1 and Journey.objects.count() == 1
     run.refresh_from_db()
-    assert run.applied_at is not None
+    assert run.applied_at is not None and run.finished_at is not None
+    assert run.counts["new_patients"] == 1
+    assert "Applied" in client.get(reverse("transfer:import_run", args=[run.pk])).content.decode()
     assert bytes(run.content) == b""  # the uploaded file is not kept after applying
     assert (
         AuditEntry.objects.filter(object_type="transfer.importrun", action=Action.CREATE).count()
