@@ -185,3 +185,11 @@ def test_export_refused_to_non_staff(client: Client, db: None) -> None:
     client.force_login(outsider)
     assert client.get(reverse("transfer:export_journeys")).status_code == 403
     assert client.get(reverse("transfer:export_patients")).status_code == 403
+
+
+def test_the_board_links_its_export_with_its_filters(
+    client: Client, coordinator: User, procedure: Procedure
+) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("dashboard:board"), {"clinic": procedure.clinic_id})
+    assert f"/transfer/export/journeys.csv?clinic={procedure.clinic_id}" in page.content.decode()
