@@ -11,7 +11,13 @@ from django.db import IntegrityError, transaction
 
 from audit.bulk import insert_objects
 from audit.models import Action
-from audit.services import audit_record, audit_record_many, changes_between, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_many,
+    changes_between,
+    creation_changes,
+    snapshot,
+)
 from crm.models import Patient
 from crm.roles import Actor
 
@@ -132,6 +138,6 @@ def patients_create_bulk(*, patients: list[Patient], actor: Actor) -> list[Patie
         audit_record_many(
             actor=actor,
             action=Action.CREATE,
-            items=((p, p.pk, changes_between({}, snapshot(p, PATIENT_EDITABLE))) for p in created),
+            items=((p, p.pk, creation_changes(p, PATIENT_EDITABLE)) for p in created),
         )
     return created

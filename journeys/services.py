@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from audit.bulk import insert_objects, insert_rows
 from audit.models import Action
-from audit.services import audit_record, audit_record_many, changes_between, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_many,
+    changes_between,
+    creation_changes,
+    snapshot,
+)
 from crm.inputs import date_problem
 from crm.models import Interaction, InteractionDirection, InteractionKind, Procedure
 from crm.roles import Actor, is_manager, person
@@ -456,10 +462,7 @@ def journeys_import_history(*, inquiries: list[PastInquiry], actor: Actor) -> li
         audit_record_many(
             actor=actor,
             action=Action.CREATE,
-            items=(
-                (j, j.patient_id, changes_between({}, snapshot(j, _CREATED_FIELDS)))
-                for j in journeys
-            ),
+            items=((j, j.patient_id, creation_changes(j, _CREATED_FIELDS)) for j in journeys),
             note="imported (historical)",
         )
     return journeys

@@ -310,3 +310,17 @@ def test_a_run_applied_twice_by_the_worker_writes_once(procedure: Procedure, man
     import_run_apply(run_id=run.pk, actor=manager)
     import_run_apply(run_id=run.pk, actor=manager)
     assert Patient.objects.count() == 2
+
+
+def test_bulk_rows_are_audited_like_single_ones(procedure: Procedure, manager) -> None:  # type: ignore[no-untyped-def]
+    from audit.models import AuditEntry
+    from audit.services import changes_between, snapshot
+    from crm.services import PATIENT_EDITABLE
+
+    _run(_csv([_row(1)]), apply=True, actor=manager)
+    patient = Patient.objects.get()
+    entry = AuditEntry.objects.get(object_type="crm.patient")
+    assert entry.actor == manager and entry.patient_id == patient.pk
+    assert entry.changes == changes_between({}, snapshot(patient, PATIENT_EDITABLE))
+    journey_entry = AuditEntry.objects.get(object_type="journeys.journey")
+    assert journey_entry.changes["stage"] == [None, "inquiry"]
