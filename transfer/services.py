@@ -4,6 +4,8 @@ does the work; these keep the file between the two steps and the refused rows af
 from __future__ import annotations
 
 import io
+import logging
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -15,6 +17,8 @@ from crm.roles import Actor, person
 from transfer import tasks
 from transfer.imports import ImportResult, import_csv
 from transfer.models import ImportRun
+
+log = logging.getLogger(__name__)
 
 
 def _keep(run: ImportRun, result: ImportResult) -> None:
@@ -52,10 +56,19 @@ def import_run_start(*, run_id: int, actor: Actor) -> bool:
             applied_at=timezone.now()
         )
         if claimed:
-            transaction.on_commit(
-                lambda: tasks.apply_import.delay(run_id, user.pk if user else None)
-            )
+            transaction.on_commit(partial(_enqueue, run_id, user.pk if user else None))
     return bool(claimed)
+
+
+def _enqueue(run_id: int, user_id: int | None) -> None:
+    """After commit. If the broker is down the claim is given back, so the page offers
+    Apply again instead of showing "Applying…" for ever; a web request never fails or
+    hangs on Redis (retry=False: fail fast)."""
+    try:
+        tasks.apply_import.apply_async((run_id, user_id), retry=False)
+    except Exception:
+        log.warning("Broker unavailable: import run %s not started.", run_id, exc_info=True)
+        ImportRun.objects.filter(pk=run_id, finished_at__isnull=True).update(applied_at=None)
 
 
 def import_run_apply(*, run_id: int, actor: Actor) -> ImportRun:

@@ -193,3 +193,26 @@ def test_the_board_links_its_export_with_its_filters(
     client.force_login(coordinator)
     page = client.get(reverse("dashboard:board"), {"clinic": procedure.clinic_id})
     assert f"/transfer/export/journeys.csv?clinic={procedure.clinic_id}" in page.content.decode()
+
+
+def test_apply_with_the_broker_down_gives_the_run_back(
+    client: Client,
+    manager: User,
+    procedure: Procedure,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from transfer import tasks
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.apply_import, "apply_async", down)
+    client.force_login(manager)
+    _upload(client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("transfer:import_apply", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.applied_at is None and not Patient.objects.exists()  # Apply is offered again
