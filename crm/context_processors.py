@@ -16,6 +16,7 @@ NAV = [
     ("dashboard:search", "Search", False),
     ("reports:index", "Reports", True),
     ("privacy:audit", "Audit", True),
+    ("transfer:import", "Import", True),
     ("dashboard:preferences", "Settings", False),
     ("accounts:security", "Security", False),
     # The admin is for managers only (crm/admin_site.py).

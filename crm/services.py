@@ -9,8 +9,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from audit.bulk import insert_objects
 from audit.models import Action
-from audit.services import audit_record, changes_between, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_many,
+    changes_between,
+    creation_changes,
+    snapshot,
+)
 from crm.models import Patient
 from crm.roles import Actor
 
@@ -108,3 +115,29 @@ def patient_update(*, patient_id: int, actor: Actor, **fields: Any) -> Patient:
             actor=actor, action=Action.CHANGE, obj=patient, patient_id=patient.pk, changes=changes
         )
     return patient
+
+
+def patients_create_bulk(*, patients: list[Patient], actor: Actor) -> list[Patient]:
+    """Register many patients at once (a CSV import): the same normalisation and field
+    validation as patient_create, one COPY (audit.bulk), every row in the audit trail.
+
+    The caller has already matched each address against the existing patients; a
+    duplicate that slipped in meanwhile hits the unique index and fails the caller's whole
+    transaction (a batch is all or nothing) rather than being skipped silently."""
+    for patient in patients:
+        patient.full_name = patient.full_name.strip()
+        patient.email = normalize_email(patient.email)
+        patient.phone = patient.phone.strip()
+        patient.country = patient.country.strip().upper()
+        patient.notes = patient.notes.strip()
+        # Field validators and choices only: the unique email is the index's job here.
+        patient.clean_fields()
+    with transaction.atomic():
+        insert_objects(patients)
+        created = patients
+        audit_record_many(
+            actor=actor,
+            action=Action.CREATE,
+            items=((p, p.pk, creation_changes(p, PATIENT_EDITABLE)) for p in created),
+        )
+    return created

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "intake",
     "reports",
     "privacy",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -445,6 +446,10 @@ INBOUND_MAX_ATTACHMENT_BYTES = env_int("INBOUND_MAX_ATTACHMENT_BYTES", 10 * 1024
 # at most INBOUND_MAX_ATTEMPTS times; then the raw email is marked failed for a person.
 INBOUND_CLAIM_TIMEOUT = env_int("INBOUND_CLAIM_TIMEOUT", 300, minimum=10)
 INBOUND_MAX_ATTEMPTS = env_int("INBOUND_MAX_ATTEMPTS", 3, minimum=1)
+
+# CSV import (transfer/): the largest file accepted, uploaded or on disk. 100,000 rows of
+# the template's columns are about 15 MB.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 CELERY_BEAT_SCHEDULE["followups-inbound-reap"] = {
     "task": "followups.tasks.inbound_reap",
     "schedule": 60.0,

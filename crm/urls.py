@@ -70,6 +70,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # The public inquiry form (framable by the allowed origins) and its JSON endpoint.
     path("inquire/", include("intake.urls")),
+    # CSV import (managers) and export (staff, scoped): transfer/.
+    path("transfer/", include("transfer.urls")),
     path("api/v1/", include("reports.api_urls")),
     # Managers: the audit trail, a patient's export and erasure.
     path("", include("privacy.urls")),

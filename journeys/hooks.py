@@ -18,6 +18,11 @@ The hooks and what their listeners receive (keyword arguments):
 - DATES_CHANGED: `journey`, `changed` ({field name: (old date, new date)}).
 - JOURNEYS_SEEDED: `journey_ids` (the demo seeder wrote these in bulk, events included).
 
+Historical inquiries imported in bulk (journeys.services.journeys_import_history, the
+CSV import's --historical) fire no hook at all: an inquiry received months ago gets no
+acknowledgment, nudges or automatic assignment. Their CREATED events carry
+{"imported": true, "historical": true}.
+
 Order bands: 0-99 intake (automatic assignment, before the acknowledgment is planned),
 100-199 followups (messages), 200-299 care, 300-399 feedback.
 """

@@ -15,8 +15,15 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from audit.bulk import insert_objects, insert_rows
 from audit.models import Action
-from audit.services import audit_record, changes_between, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_many,
+    changes_between,
+    creation_changes,
+    snapshot,
+)
 from crm.inputs import date_problem
 from crm.models import Interaction, InteractionDirection, InteractionKind, Procedure
 from crm.roles import Actor, is_manager, person
@@ -297,8 +304,10 @@ def journey_create(
     estimated_cost: Decimal | None = None,
     currency: str = "EUR",
     note: str = "",
+    event_data: dict[str, Any] | None = None,
 ) -> Journey:
-    """Open a new inquiry for a patient. Refused if one is already active for the procedure."""
+    """Open a new inquiry for a patient. Refused if one is already active for the procedure.
+    `event_data` goes on the CREATED event (an import's row number, channel, consents)."""
     now = timezone.now()
     received = inquiry_received_at or now
     with transaction.atomic():
@@ -340,6 +349,7 @@ def journey_create(
             to_stage=Stage.INQUIRY,
             outcome=Outcome.ACTIVE,
             reason=note,
+            data=event_data or {},
             created_at=received,
         )
         if coordinator is not None:
@@ -352,6 +362,110 @@ def journey_create(
             )
         hooks.fire(hooks.JOURNEY_CREATED, journey=journey, event=event)
     return journey
+
+
+@dataclass(frozen=True)
+class PastInquiry:
+    """One historical inquiry for journeys_import_history."""
+
+    patient_id: int
+    procedure: Procedure
+    inquiry_received_at: dt.datetime
+    coordinator_id: int | None = None
+    note: str = ""
+    data: dict[str, Any] | None = None  # more for the CREATED event (the import's row)
+
+
+def journeys_import_history(*, inquiries: list[PastInquiry], actor: Actor) -> list[Journey]:
+    """Write historical inquiries in bulk (a CSV import of another system's past): the rows
+    journey_create writes (the journey, its CREATED and ASSIGNED events, the audit entries,
+    the FunnelDay counts) in a few INSERTs per thousand, but **no hook fires**.
+
+    That is the point: an inquiry received months ago must not get an acknowledgment,
+    nudges or an automatic assignment today, which is what the JOURNEY_CREATED listeners
+    would do (like the demo seeder, historical rows are written around them). The events
+    carry {"imported": true, "historical": true} so the timeline says why nothing was
+    planned. The caller has checked that no active journey exists for each pair; a clash
+    that appeared meanwhile fails the whole transaction on the unique index.
+    """
+    if not inquiries:
+        return []
+    who = person(actor)
+    data = {"imported": True, "historical": True}
+    with transaction.atomic():
+        journeys = [
+            Journey(
+                patient_id=item.patient_id,
+                procedure=item.procedure,
+                clinic_id=item.procedure.clinic_id,
+                coordinator_id=item.coordinator_id,
+                stage=Stage.INQUIRY,
+                outcome=Outcome.ACTIVE,
+                stage_entered_at=item.inquiry_received_at,
+                inquiry_received_at=item.inquiry_received_at,
+            )
+            for item in inquiries
+        ]
+        insert_objects(journeys)
+        # Events by COPY (audit.bulk): append-only rows whose ids nobody needs back.
+        who_id = who.pk if who is not None else None
+        events: list[tuple[Any, ...]] = []
+        for journey, item in zip(journeys, inquiries, strict=True):
+            events.append(
+                (
+                    journey.pk,
+                    EventKind.CREATED.value,
+                    who_id,
+                    "",
+                    Stage.INQUIRY.value,
+                    Outcome.ACTIVE.value,
+                    item.note,
+                    {**(item.data or {}), **data},
+                    item.inquiry_received_at,
+                )
+            )
+            if item.coordinator_id is not None:
+                events.append(
+                    (
+                        journey.pk,
+                        EventKind.ASSIGNED.value,
+                        who_id,
+                        "",
+                        "",
+                        "",
+                        "",
+                        {**data, "coordinator_id": item.coordinator_id, "previous_id": None},
+                        item.inquiry_received_at,
+                    )
+                )
+        insert_rows(
+            JourneyEvent,
+            (
+                "journey_id",
+                "kind",
+                "actor_id",
+                "from_stage",
+                "to_stage",
+                "outcome",
+                "reason",
+                "data",
+                "created_at",
+            ),
+            events,
+        )
+        # Reports: one upsert per FunnelDay cell with the number of new journeys in it.
+        cells: dict[FunnelCell, int] = {}
+        for journey in journeys:
+            cell = _funnel_cell(journey)
+            cells[cell] = cells.get(cell, 0) + 1
+        _funnel_days_add(cells)
+        audit_record_many(
+            actor=actor,
+            action=Action.CREATE,
+            items=((j, j.patient_id, creation_changes(j, _CREATED_FIELDS)) for j in journeys),
+            note="imported (historical)",
+        )
+    return journeys
 
 
 def inquiry_open(
@@ -760,6 +874,22 @@ def _funnel_days_shift(before: FunnelCell | None, after: FunnelCell | None) -> N
     with connection.cursor() as cursor:
         for cell, delta in changes:
             cursor.execute(sql, [*cell, delta])
+
+
+def _funnel_days_add(cells: dict[FunnelCell, int]) -> None:
+    """Add journeys to FunnelDay cells ({cell: how many}), in the caller's transaction,
+    cells in a fixed order like _funnel_days_shift."""
+    table = FunnelDay._meta.db_table
+    sql = (
+        f"INSERT INTO {table} "  # noqa: S608 - our table name; values are parameters
+        "(day, furthest_stage, outcome, lost_reason, postponed_ever, journeys) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (day, furthest_stage, outcome, lost_reason, postponed_ever) "
+        f"DO UPDATE SET journeys = {table}.journeys + excluded.journeys"
+    )
+    with connection.cursor() as cursor:
+        for cell in sorted(cells):
+            cursor.execute(sql, [*cell, cells[cell]])
 
 
 def journeys_rebuild_funnel_days() -> int:

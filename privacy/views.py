@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.selectors import audit_entries
 from audit.services import audit_record
+from crm.csvcells import Echo as _Echo
+from crm.csvcells import safe_cell as _cell
 from crm.inputs import clean_text, parse_id
 from crm.roles import is_manager
 from journeys.selectors import patients_visible_to
@@ -76,17 +78,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-
-
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @require_GET

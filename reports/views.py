@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from crm.csvcells import safe_cell
 from crm.roles import is_manager
 from reports import formatting as report_format
 from reports.assignment import assignment_report
@@ -383,22 +384,13 @@ def assignment(request: HttpRequest) -> HttpResponse:
     return _render_page(request, PAGES["assignment"])
 
 
-# Spreadsheets run cells that start like a formula; a label from the database (a clinic
-# or staff name) must not become one.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def table_csv_rows(table: Table) -> list[list[str]]:
     """The CSV lines of a table: header, rows, then the total row if any."""
     lines = [[c.csv_label for c in table.columns]]
     for row in [*table.rows, *([table.total] if table.total else [])]:
         lines.append(
             [
-                csv_value(c.kind, v) if c.numeric else _safe("" if v is None else str(v))
+                csv_value(c.kind, v) if c.numeric else safe_cell("" if v is None else str(v))
                 for c, v in zip(table.columns, row, strict=True)
             ]
         )
