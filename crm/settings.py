@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "journeys",
     "followups",
     "care",
+    "feedback",
     "reports",
     "privacy",
 ]
@@ -484,3 +485,9 @@ CELERY_BEAT_SCHEDULE["care-dispatch"] = {
     "schedule": float(CARE_DISPATCH_INTERVAL),
     "options": {"expires": float(CARE_DISPATCH_INTERVAL)},
 }
+
+# --- Feedback (satisfaction survey, testimonials, referrals, service recovery: feedback/) --
+# Days after the first answer during which the patient may change their survey answer.
+FEEDBACK_CHANGE_DAYS = env_int("FEEDBACK_CHANGE_DAYS", 7, minimum=1)
+# Working days (Monday to Friday) the clinic's manager has to resolve a recovery case.
+FEEDBACK_RECOVERY_WORKING_DAYS = env_int("FEEDBACK_RECOVERY_WORKING_DAYS", 2, minimum=1)

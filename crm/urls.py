@@ -66,6 +66,8 @@ urlpatterns = [
     # ESP webhooks, only the configured ESP's: /anymail/<esp>/tracking/ and .../inbound/.
     path("anymail/", include("followups.webhooks")),
     path("followups/", include("followups.urls")),
+    # feedback/ first: its /care/<token>/survey/ sits beside care's /care/<token>/.
+    path("", include("feedback.urls")),
     path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Action
 from audit.services import audit_record
 from care import selectors as care_selectors
+from feedback import selectors as feedback_selectors
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -98,6 +99,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "care": care_selectors.my_day_care(request.user),
+            "feedback": feedback_selectors.my_day_feedback(request.user),
             "now": timezone.now(),
             "arriving_days": selectors.ARRIVING_SOON_DAYS,
         },
@@ -302,6 +304,7 @@ def _journey_page(
         "checkins": selectors.journey_checkins(journey),
         "skipped": selectors.journey_skipped_checkins(journey),
         "care": care_selectors.journey_care(journey),
+        "feedback": feedback_selectors.journey_feedback(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,

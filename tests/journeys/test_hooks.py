@@ -25,6 +25,8 @@ ALLOWED = {
     "journeys": {"audit", "crm", "journeys"},
     "followups": {"audit", "crm", "journeys", "followups"},
     "care": {"audit", "crm", "journeys", "followups", "care"},
+    # feedback's survey lives on care's patient page (its signed links): care, never back.
+    "feedback": {"audit", "crm", "journeys", "followups", "care", "feedback"},
 }
 FIRST_PARTY = {"audit", "crm", "journeys", "followups", "reports", "privacy", "care", "feedback"}
 # crm's own people layer: what journeys builds on, so it imports nothing above it.
@@ -67,7 +69,11 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
 
 def test_followups_and_care_listen_in_their_bands() -> None:
     assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
-    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan"]
+    assert hooks.listeners(hooks.JOURNEY_MOVED) == [
+        "followups.replan",
+        "care.plan",
+        "feedback.referral",
+    ]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
 
