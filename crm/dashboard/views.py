@@ -25,6 +25,8 @@ from audit.models import Action
 from audit.services import audit_record
 from care import selectors as care_selectors
 from feedback import selectors as feedback_selectors
+from feedback.models import ReferralChannel
+from feedback.services import code_in_text, referral_attribute
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -608,6 +610,12 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                         coordinator=coordinator,
                         note=data["note"].strip(),
                     )
+                    # A code typed in the field, or named in what they asked.
+                    code = data.get("referral_code") or code_in_text(data["note"])
+                    if code:
+                        referral_attribute(
+                            journey_id=journey.pk, code=code, channel=ReferralChannel.STAFF
+                        )
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)

@@ -227,7 +227,7 @@ def test_referral_attribution_and_one_thank_you_when_the_friend_books(
     thanks = [m for m in outbox if m.to == [followup.patient.email]]
     assert len(thanks) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        journey_move(journey_id=friend.pk, target="inquiry", actor=manager)
+        journey_move(journey_id=friend.pk, target="inquiry", actor=manager, reason="Oops")
         journey_move(journey_id=friend.pk, target="booked", actor=coordinator)
     assert len([m for m in outbox if m.to == [followup.patient.email]]) == 1
     assert Referral.objects.get().thanked_at is not None
