@@ -47,7 +47,9 @@ def case_notice(*, case: RecoveryCase, recipient: User) -> EmailMultiAlternative
         to=[recipient.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
-    email.attach_alternative(render_to_string("feedback/email/case-body.html", context), "text/html")
+    email.attach_alternative(
+        render_to_string("feedback/email/case-body.html", context), "text/html"
+    )
     return email
 
 

@@ -151,6 +151,9 @@ class ReviewClick(models.Model):
     class Meta:
         indexes = [models.Index(fields=["clicked_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.site_name} click on journey #{self.journey_id}"
+
 
 class ReferralCode(models.Model):
     """One short code per happy patient; a friend who gives it becomes an inquiry with
@@ -191,6 +194,9 @@ class Referral(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["referrer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Referral of journey #{self.journey_id}"
 
 
 class CaseStatus(models.TextChoices):
@@ -256,3 +262,6 @@ class RecoveryAction(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on case #{self.case_id}"

@@ -119,4 +119,3 @@ def stars_for(journey_ids: list[int]) -> dict[int, int]:
     return dict(
         SurveyAnswer.objects.filter(journey_id__in=journey_ids).values_list("journey_id", "stars")
     )
-

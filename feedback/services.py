@@ -56,7 +56,7 @@ SURVEY_RULES = ("satisfaction_request", "satisfaction_reminder")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 # "Code AB3K7Q", "code: ab3k7q", "referral code AB3K7Q" in a free text.
-CODE_IN_TEXT = re.compile(r"\bcode\W{0,3}([A-Za-z2-9]{%d})\b" % CODE_LENGTH, re.IGNORECASE)
+CODE_IN_TEXT = re.compile(rf"\bcode\W{{0,3}}([A-Za-z2-9]{{{CODE_LENGTH}}})\b", re.IGNORECASE)
 TEXT_LIMIT = 4000
 
 
@@ -215,7 +215,7 @@ def editable_until(answer: SurveyAnswer) -> dt.datetime:
 
 
 def four_star_wish_send(*, journey_id: int, text: str, now: dt.datetime | None = None) -> bool:
-    """"What would have made it five?": to the coordinator's Replies waiting, like an
+    """ "What would have made it five?": to the coordinator's Replies waiting, like an
     emailed reply. Only after a 4-star answer; empty text records nothing."""
     now = _now(now)
     text = _text(text)
@@ -232,7 +232,9 @@ def four_star_wish_send(*, journey_id: int, text: str, now: dt.datetime | None =
             at=now,
         )
         journey_mark_waiting(journey_id=journey_id, at=now, patient_replied=True)
-        _event(journey_id=journey_id, action="four_star_wish", text=f"Five stars if: {text}", at=now)
+        _event(
+            journey_id=journey_id, action="four_star_wish", text=f"Five stars if: {text}", at=now
+        )
     return True
 
 
@@ -436,9 +438,7 @@ def testimonial_review(
 ) -> Testimonial:
     now = _now(now)
     with transaction.atomic():
-        testimonial = (
-            Testimonial.objects.select_for_update().filter(journey_id=journey_id).first()
-        )
+        testimonial = Testimonial.objects.select_for_update().filter(journey_id=journey_id).first()
         if testimonial is None or testimonial.withdrawn_at is not None:
             raise FeedbackError("This testimonial is not available (consent withdrawn?).")
         testimonial.status = TestimonialStatus.APPROVED if approve else TestimonialStatus.REJECTED
@@ -450,9 +450,7 @@ def testimonial_review(
 # --- Reviews -----------------------------------------------------------------------------
 
 
-def review_click_record(
-    *, journey_id: int, site_id: int, now: dt.datetime | None = None
-) -> str:
+def review_click_record(*, journey_id: int, site_id: int, now: dt.datetime | None = None) -> str:
     """A patient pressed a review button on their page (a POST): record it and return the
     review site's URL to send them on to."""
     now = _now(now)

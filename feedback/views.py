@@ -66,7 +66,9 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     if not isinstance(journey_id, int):
         return _invalid(request)
     revoked = (
-        CareAccess.objects.filter(journey_id=journey_id).values_list("revoked_at", flat=True).first()
+        CareAccess.objects.filter(journey_id=journey_id)
+        .values_list("revoked_at", flat=True)
+        .first()
     )
     if revoked is not None and revoked.timestamp() > issued:
         return _invalid(request)
@@ -317,4 +319,3 @@ def testimonials_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="testimonials.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
-

@@ -8,4 +8,5 @@ app_name = "reports_api"
 
 urlpatterns = [
     path("reports/funnel/", api.FunnelReportView.as_view(), name="funnel"),
+    path("reports/satisfaction/", api.SatisfactionReportView.as_view(), name="satisfaction"),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("speed/", views_reports.speed, name="speed"),
     path("follow-ups/", views_reports.followups, name="followups"),
     path("care/", views_reports.care, name="care"),
+    path("satisfaction/", views_reports.satisfaction, name="satisfaction"),
     path("load/", views_reports.load, name="load"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
 ]

@@ -24,9 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Action
 from audit.services import audit_record
 from care import selectors as care_selectors
-from feedback import selectors as feedback_selectors
-from feedback.models import ReferralChannel
-from feedback.services import code_in_text, referral_attribute
 from crm.dashboard import selectors
 from crm.dashboard.access import staff_required
 from crm.dashboard.forms import (
@@ -44,6 +41,9 @@ from crm.models import Patient, PatientSource
 from crm.roles import is_manager
 from crm.services import normalize_email, patient_create
 from crm.templatetags.dashboard import count_label
+from feedback import selectors as feedback_selectors
+from feedback.models import ReferralChannel
+from feedback.services import code_in_text, referral_attribute
 from followups.inbound.triage import (
     TriageError,
     notification_preference_set,

@@ -7,165 +7,469 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('crm', '0005_interaction_inbound_index'),
-        ('journeys', '0008_funnel_day_rollup'),
+        ("crm", "0005_interaction_inbound_index"),
+        ("journeys", "0008_funnel_day_rollup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClinicFeedback',
+            name="ClinicFeedback",
             fields=[
-                ('clinic', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='feedback', serialize=False, to='crm.clinic')),
-                ('manager', models.ForeignKey(blank=True, help_text="Gets the clinic's recovery cases. Blank: every manager.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "clinic",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="feedback",
+                        serialize=False,
+                        to="crm.clinic",
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Gets the clinic's recovery cases. Blank: every manager.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clinic feedback setting',
+                "verbose_name": "clinic feedback setting",
             },
         ),
         migrations.CreateModel(
-            name='RecoveryCase',
+            name="RecoveryCase",
             fields=[
-                ('journey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='recovery', serialize=False, to='journeys.journey')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=16)),
-                ('stars', models.PositiveSmallIntegerField()),
-                ('opened_at', models.DateTimeField()),
-                ('deadline_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('satisfied', 'Patient satisfied'), ('partly', 'Partly satisfied'), ('not_satisfied', 'Not satisfied'), ('unreachable', 'Could not reach the patient')], max_length=16)),
-                ('notice_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('rerate_asked_at', models.DateTimeField(blank=True, null=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.clinic')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "journey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="recovery",
+                        serialize=False,
+                        to="journeys.journey",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("stars", models.PositiveSmallIntegerField()),
+                ("opened_at", models.DateTimeField()),
+                ("deadline_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("satisfied", "Patient satisfied"),
+                            ("partly", "Partly satisfied"),
+                            ("not_satisfied", "Not satisfied"),
+                            ("unreachable", "Could not reach the patient"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("notice_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("rerate_asked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.clinic",
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline_at'],
+                "ordering": ["deadline_at"],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryAction',
+            name="RecoveryAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('call', 'Call logged'), ('offer', 'Offer made'), ('note', 'Note')], max_length=16)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='feedback.recoverycase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("call", "Call logged"),
+                            ("offer", "Offer made"),
+                            ("note", "Note"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="feedback.recoverycase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('journey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='referral', serialize=False, to='journeys.journey')),
-                ('code', models.CharField(max_length=16)),
-                ('channel', models.CharField(choices=[('staff', "Staff's new-inquiry form"), ('email', 'Inbound email'), ('intake', 'Public intake form'), ('other', 'Other')], max_length=16)),
-                ('created_at', models.DateTimeField()),
-                ('thanked_at', models.DateTimeField(blank=True, null=True)),
-                ('referrer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='crm.patient')),
+                (
+                    "journey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="referral",
+                        serialize=False,
+                        to="journeys.journey",
+                    ),
+                ),
+                ("code", models.CharField(max_length=16)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff's new-inquiry form"),
+                            ("email", "Inbound email"),
+                            ("intake", "Public intake form"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("thanked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="crm.patient",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferralCode',
+            name="ReferralCode",
             fields=[
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='referral_code', serialize=False, to='crm.patient')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('journey', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='journeys.journey')),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="referral_code",
+                        serialize=False,
+                        to="crm.patient",
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="journeys.journey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReviewSite',
+            name="ReviewSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. Google, Trustpilot', max_length=60)),
-                ('url', models.URLField(max_length=500)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_sites', to='crm.clinic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(help_text="e.g. Google, Trustpilot", max_length=60)),
+                ("url", models.URLField(max_length=500)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_sites",
+                        to="crm.clinic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['clinic', 'position', 'name'],
+                "ordering": ["clinic", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewClick',
+            name="ReviewClick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_name', models.CharField(max_length=60)),
-                ('clicked_at', models.DateTimeField()),
-                ('journey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='journeys.journey')),
-                ('site', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.reviewsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("site_name", models.CharField(max_length=60)),
+                ("clicked_at", models.DateTimeField()),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="journeys.journey",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="feedback.reviewsite",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('journey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='survey', serialize=False, to='journeys.journey')),
-                ('stars', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('nps', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(10)])),
-                ('coordinator_rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('clinic_rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('logistics_rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('went_well', models.TextField(blank=True)),
-                ('do_better', models.TextField(blank=True)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('route', models.CharField(choices=[('happy', 'Happy: testimonial, review and referral asks'), ('four', 'Four stars: what would have made it five?'), ('recovery', 'Unhappy: service recovery')], max_length=16)),
-                ('answered_at', models.DateTimeField()),
-                ('changed_at', models.DateTimeField()),
-                ('rerated_stars', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('rerated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "journey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="survey",
+                        serialize=False,
+                        to="journeys.journey",
+                    ),
+                ),
+                (
+                    "stars",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "nps",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(10)]
+                    ),
+                ),
+                (
+                    "coordinator_rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "clinic_rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "logistics_rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("went_well", models.TextField(blank=True)),
+                ("do_better", models.TextField(blank=True)),
+                ("language", models.CharField(default="en", max_length=8)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("happy", "Happy: testimonial, review and referral asks"),
+                            ("four", "Four stars: what would have made it five?"),
+                            ("recovery", "Unhappy: service recovery"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField()),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "rerated_stars",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                ("rerated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-answered_at'],
-                'indexes': [models.Index(fields=['answered_at'], name='feedback_su_answere_a13678_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='survey_stars'), models.CheckConstraint(condition=models.Q(('nps__lte', 10)), name='survey_nps')],
+                "ordering": ["-answered_at"],
+                "indexes": [
+                    models.Index(fields=["answered_at"], name="feedback_su_answere_a13678_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("stars__gte", 1), ("stars__lte", 5)),
+                        name="survey_stars",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("nps__lte", 10)), name="survey_nps"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Testimonial',
+            name="Testimonial",
             fields=[
-                ('journey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='testimonial', serialize=False, to='journeys.journey')),
-                ('text', models.TextField()),
-                ('publish_as', models.CharField(choices=[('full_name', 'Full name'), ('first_country', 'First name and country'), ('anonymous', 'Anonymously')], max_length=16)),
-                ('consent_text', models.TextField()),
-                ('consent_version', models.CharField(max_length=32)),
-                ('consented_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a manager'), ('approved', 'Approved for publishing'), ('rejected', 'Not published')], default='pending', max_length=16)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.clinic')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "journey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="testimonial",
+                        serialize=False,
+                        to="journeys.journey",
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "publish_as",
+                    models.CharField(
+                        choices=[
+                            ("full_name", "Full name"),
+                            ("first_country", "First name and country"),
+                            ("anonymous", "Anonymously"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("consent_text", models.TextField()),
+                ("consent_version", models.CharField(max_length=32)),
+                ("consented_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a manager"),
+                            ("approved", "Approved for publishing"),
+                            ("rejected", "Not published"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.clinic",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-consented_at'],
+                "ordering": ["-consented_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='recoverycase',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['deadline_at'], name='recovery_open'),
+            model_name="recoverycase",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["deadline_at"], name="recovery_open"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recoverycase',
-            index=models.Index(fields=['opened_at'], name='feedback_re_opened__960141_idx'),
+            model_name="recoverycase",
+            index=models.Index(fields=["opened_at"], name="feedback_re_opened__960141_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['referrer', 'created_at'], name='feedback_re_referre_1af263_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["referrer", "created_at"], name="feedback_re_referre_1af263_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reviewclick',
-            index=models.Index(fields=['clicked_at'], name='feedback_re_clicked_9cb971_idx'),
+            model_name="reviewclick",
+            index=models.Index(fields=["clicked_at"], name="feedback_re_clicked_9cb971_idx"),
         ),
         migrations.AddIndex(
-            model_name='testimonial',
-            index=models.Index(fields=['status', 'consented_at'], name='feedback_te_status_04ae4e_idx'),
+            model_name="testimonial",
+            index=models.Index(
+                fields=["status", "consented_at"], name="feedback_te_status_04ae4e_idx"
+            ),
         ),
     ]

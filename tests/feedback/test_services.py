@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import PatientSource
-from feedback import services
+from feedback import selectors, services
 from feedback.models import (
     CaseStatus,
     RecoveryCase,
@@ -19,9 +19,10 @@ from feedback.models import (
     ReviewSite,
     Route,
     SurveyAnswer,
+)
+from feedback.models import (
     Testimonial as Words,
 )
-from feedback import selectors
 from feedback.selectors import approved_testimonials, my_day_feedback
 from followups.models import CancelReason, Message, ScheduledMessage, Status
 from journeys.models import JourneyEvent
@@ -61,8 +62,9 @@ def test_answer_is_recorded_once_with_an_event_and_stops_the_survey_emails(follo
     assert result.created and result.answer.route == Route.HAPPY
     assert not pending.all().exists()
     assert set(
-        ScheduledMessage.objects.filter(journey=followup, rule__key__in=services.SURVEY_RULES)
-        .values_list("cancelled_reason", flat=True)
+        ScheduledMessage.objects.filter(
+            journey=followup, rule__key__in=services.SURVEY_RULES
+        ).values_list("cancelled_reason", flat=True)
     ) == {CancelReason.ANSWERED}
     event = JourneyEvent.objects.filter(journey=followup, data__feedback="survey").get()
     assert "5★" in event.reason and "All of it" in event.reason
@@ -82,7 +84,9 @@ def test_answer_may_change_for_seven_days_then_not(followup, clock) -> None:
     assert SurveyAnswer.objects.get().stars == 5
 
 
-@pytest.mark.parametrize("bad", [{"stars": 0}, {"stars": "6"}, {"nps": 11}, {"nps": "x"}, {"clinic_rating": None}])
+@pytest.mark.parametrize(
+    "bad", [{"stars": 0}, {"stars": "6"}, {"nps": 11}, {"nps": "x"}, {"clinic_rating": None}]
+)
 def test_bad_ratings_are_refused_and_nothing_is_stored(followup, bad) -> None:
     with pytest.raises(services.FeedbackError):
         services.survey_submit(journey_id=followup.pk, **{**HAPPY, **bad})
@@ -131,7 +135,9 @@ def test_recovery_actions_resolve_and_one_rerating(
     assert [m.to for m in outbox] == [[followup.patient.email]]  # the re-rating ask
     assert "#rerate" in outbox[0].body
     with pytest.raises(services.FeedbackError, match="already resolved"):
-        services.recovery_resolve(journey_id=followup.pk, outcome="satisfied", note="", actor=manager)
+        services.recovery_resolve(
+            journey_id=followup.pk, outcome="satisfied", note="", actor=manager
+        )
     services.survey_rerate(journey_id=followup.pk, stars=4)
     with pytest.raises(services.FeedbackError):
         services.survey_rerate(journey_id=followup.pk, stars=5)
@@ -162,7 +168,11 @@ def test_testimonial_needs_consent_and_withdrawal_hides_it(followup, manager) ->
         )
     assert not Words.objects.exists()
     t = services.testimonial_give(
-        journey_id=followup.pk, text="Great", publish_as="first_country", consent=True, language="de"
+        journey_id=followup.pk,
+        text="Great",
+        publish_as="first_country",
+        consent=True,
+        language="de",
     )
     assert t.consent_version.endswith("-de") and "widerrufen" in t.consent_text
     assert t.consented_at == SurveyAnswer.objects.get().answered_at or t.consented_at

@@ -32,8 +32,20 @@ from tests.conftest import make_patient
 
 pytestmark = pytest.mark.django_db
 
-HAPPY = {"stars": "5", "nps": "10", "coordinator_rating": "5", "clinic_rating": "5", "logistics_rating": "5"}
-UNHAPPY = {"stars": "2", "nps": "4", "coordinator_rating": "3", "clinic_rating": "2", "logistics_rating": "3"}
+HAPPY = {
+    "stars": "5",
+    "nps": "10",
+    "coordinator_rating": "5",
+    "clinic_rating": "5",
+    "logistics_rating": "5",
+}
+UNHAPPY = {
+    "stars": "2",
+    "nps": "4",
+    "coordinator_rating": "3",
+    "clinic_rating": "2",
+    "logistics_rating": "3",
+}
 
 
 def path(url: str) -> str:
@@ -44,7 +56,9 @@ def token_of(html: str) -> str:
     return re.search(r'name="token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
-def test_the_satisfaction_emails_link_opens_the_survey_and_records_nothing(client, followup) -> None:
+def test_the_satisfaction_emails_link_opens_the_survey_and_records_nothing(
+    client, followup
+) -> None:
     link = path(links_for(followup)["survey"])
     response = client.get(link)
     assert response.status_code == 302
@@ -65,7 +79,9 @@ def test_forged_survey_links_show_nothing(client, followup, token) -> None:
     assert not SurveyAnswer.objects.exists()
 
 
-def test_expired_and_revoked_links_show_nothing(client, followup, coordinator, clock, settings) -> None:
+def test_expired_and_revoked_links_show_nothing(
+    client, followup, coordinator, clock, settings
+) -> None:
     link = path(links_for(followup)["survey"])
     page = path(survey_page_url(followup))
     clock.shift(dt.timedelta(days=settings.CARE_LINK_MAX_AGE_DAYS + 1))
@@ -96,11 +112,19 @@ def test_happy_answer_testimonial_review_click_and_referral_link(client, followu
     code = ReferralCode.objects.get(patient=followup.patient).code
     assert f"/r/{code}/" in html
     # A testimonial without the consent box stores nothing.
-    client.post(url, {"token": token, "action": "testimonial", "text": "Super", "publish_as": "anonymous"})
+    client.post(
+        url, {"token": token, "action": "testimonial", "text": "Super", "publish_as": "anonymous"}
+    )
     assert not Words.objects.exists()
     client.post(
         url,
-        {"token": token, "action": "testimonial", "text": "Super", "publish_as": "anonymous", "consent": "yes"},
+        {
+            "token": token,
+            "action": "testimonial",
+            "text": "Super",
+            "publish_as": "anonymous",
+            "consent": "yes",
+        },
     )
     assert Words.objects.get().text == "Super"
     # The review button: a POST records and sends the patient on (a page, for the CSP).
@@ -128,7 +152,10 @@ def test_bad_input_is_a_precise_answer_not_a_500(client, followup) -> None:
 
 def test_care_page_shows_the_survey_card_in_followup(client, followup) -> None:
     html = client.get(path(page_url(followup))).content.decode()
-    assert reverse("feedback:survey", args=[page_token(followup.pk, current_version(followup.pk))]) in html
+    assert (
+        reverse("feedback:survey", args=[page_token(followup.pk, current_version(followup.pk))])
+        in html
+    )
 
 
 def test_unhappy_answer_shows_on_my_day_and_the_manager_acts(client, followup, manager) -> None:
@@ -150,7 +177,9 @@ def test_unhappy_answer_shows_on_my_day_and_the_manager_acts(client, followup, m
     assert "service recovery" not in client.get(reverse("dashboard:my_day")).content.decode()
 
 
-def test_testimonials_list_and_exports_for_managers_only(client, followup, manager, coordinator) -> None:
+def test_testimonials_list_and_exports_for_managers_only(
+    client, followup, manager, coordinator
+) -> None:
     services.survey_submit(journey_id=followup.pk, **{k: int(v) for k, v in HAPPY.items()})
     services.testimonial_give(
         journey_id=followup.pk, text="Wonderful", publish_as="first_country", consent=True
@@ -171,7 +200,9 @@ def test_testimonials_list_and_exports_for_managers_only(client, followup, manag
     assert client.get(reverse("feedback:testimonials_export", args=["xml"])).status_code == 404
 
 
-def test_new_inquiry_form_attributes_a_referral_code(client, followup, coordinator, procedure) -> None:
+def test_new_inquiry_form_attributes_a_referral_code(
+    client, followup, coordinator, procedure
+) -> None:
     services.survey_submit(journey_id=followup.pk, **{k: int(v) for k, v in HAPPY.items()})
     code = ReferralCode.objects.get().code
     client.force_login(coordinator)
@@ -187,7 +218,10 @@ def test_new_inquiry_form_attributes_a_referral_code(client, followup, coordinat
         "referral_code": "ZZZZZZ",
     }
     refused = client.post(reverse("dashboard:inquiry_new"), form)
-    assert refused.status_code == 200 and "No patient has this referral code" in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "No patient has this referral code" in refused.content.decode()
+    )
     created = client.post(reverse("dashboard:inquiry_new"), {**form, "referral_code": code.lower()})
     assert created.status_code == 302
     referral = Referral.objects.get()

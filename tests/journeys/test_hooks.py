@@ -75,7 +75,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "feedback.referral",
     ]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
-    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
+    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded", "feedback.seed_demo"]
 
 
 def test_unknown_hook_is_refused() -> None:
