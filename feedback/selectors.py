@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from crm.roles import Actor, is_manager
 from feedback.models import (
@@ -71,13 +71,13 @@ def my_day_feedback(user: Actor) -> dict[str, Any]:
     )
     if is_manager(user) and user is not None:
         cases = cases.filter(Q(manager__isnull=True) | Q(manager_id=getattr(user, "pk", None)))
-    total = cases.count()
+    # One query: the first LIMIT rows and, in the same query, how many there are.
     rows = list(
-        cases.select_related("journey__patient", "journey__procedure", "journey__survey").order_by(
-            "deadline_at"
-        )[:LIMIT]
+        cases.select_related("journey__patient", "journey__procedure", "journey__survey")
+        .annotate(_total=Window(Count("*")))
+        .order_by("deadline_at", "pk")[:LIMIT]
     )
-    return {"cases": Listed(rows=rows, total=total)}
+    return {"cases": Listed(rows=rows, total=rows[0]._total if rows else 0)}
 
 
 def journey_feedback(journey: Journey) -> dict[str, Any]:

@@ -109,6 +109,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "test.early",
         "followups.replan",
         "care.plan",
+        "feedback.referral",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.
