@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -91,11 +92,14 @@ def seed_feedback(*, journey_ids: list[int], now: dt.datetime | None = None) -> 
 
 
 def _chunk(ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]]) -> int:
-    rows = list(
-        Journey.objects.filter(pk__in=ids, followup_at__isnull=False, survey__isnull=True)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Journey.objects.filter(
+            pk__in=ids, followup_at__isnull=False, survey__isnull=True
+        )
         .values("pk", "patient_id", "clinic_id", "followup_at", "patient__preferred_language")
         .order_by("pk")
-    )
+    ]
     answers: list[SurveyAnswer] = []
     events: list[JourneyEvent] = []
     testimonials: list[Testimonial] = []
@@ -110,7 +114,9 @@ def _chunk(ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]])
     )
     for row in rows:
         rng = random.Random(row["pk"] * 7919)
-        answered_at = row["followup_at"] + dt.timedelta(days=7, hours=rng.randint(2, 120))
+        answered_at: dt.datetime = row["followup_at"] + dt.timedelta(
+            days=7, hours=rng.randint(2, 120)
+        )
         if rng.random() > ANSWER_RATE or answered_at > now:
             continue
         stars = _stars(rng)

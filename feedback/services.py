@@ -146,7 +146,7 @@ def survey_submit(
     """Record (or, within FEEDBACK_CHANGE_DAYS of the first answer, change) the journey's
     one answer; route it; cancel the survey emails still pending. Raises FeedbackError."""
     now = _now(now)
-    values = {
+    values: dict[str, Any] = {
         "stars": _rating(stars, 1, 5, "Stars"),
         "nps": _rating(nps, 0, 10, "Recommendation"),
         "coordinator_rating": _rating(coordinator_rating, 1, 5, "Coordinator"),
@@ -455,7 +455,11 @@ def review_click_record(*, journey_id: int, site_id: int, now: dt.datetime | Non
     review site's URL to send them on to."""
     now = _now(now)
     clinic_id = Journey.objects.filter(pk=journey_id).values_list("clinic_id", flat=True).first()
-    site = ReviewSite.objects.filter(pk=site_id, clinic_id=clinic_id, active=True).first()
+    site = (
+        ReviewSite.objects.filter(pk=site_id, clinic_id=clinic_id, active=True).first()
+        if clinic_id is not None
+        else None
+    )
     if site is None:
         raise FeedbackError("This review site is not offered.")
     with transaction.atomic():

@@ -19,7 +19,15 @@ from crm.models import Clinic
 from feedback.models import RecoveryCase, Referral, ReviewClick, SurveyAnswer, Testimonial
 from followups.models import ScheduledMessage, Status
 from journeys.models import Outcome
-from reports.params import TOTAL, Group, ReportParams, _group_expr, _group_labels, _ordered_keys
+from reports.params import (
+    TOTAL,
+    Group,
+    ReportParams,
+    _group_expr,
+    _group_labels,
+    _ordered_keys,
+    _rows,
+)
 
 SURVEY_RULE = "satisfaction_request"
 
@@ -129,12 +137,13 @@ def satisfaction_report(
             answered=Count("journey__survey", distinct=True),
         )
     )
-    for row in asked:
+    row: dict[str, Any]
+    for row in _rows(asked):
         scores = by.setdefault(row["key"], Scores())
         scores.asked, scores.answered = row["asked"], row["answered"]
     answers = SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end).order_by()
-    for row in answers.values(key=_group_expr(group_by, "journey__")).annotate(
-        **_ANSWER_AGGREGATES
+    for row in _rows(
+        answers.values(key=_group_expr(group_by, "journey__")).annotate(**_ANSWER_AGGREGATES)
     ):
         _fill(by.setdefault(row["key"], Scores()), row)
 
@@ -156,7 +165,7 @@ def satisfaction_report(
         by.pop(TOTAL, None)
 
     months: list[tuple[str, Scores]] = []
-    for row in (
+    for row in _rows(
         answers.values(month=TruncMonth("answered_at"))
         .annotate(**_ANSWER_AGGREGATES)
         .order_by("month")
@@ -167,7 +176,7 @@ def satisfaction_report(
 
     clinics = {c.pk: c.name for c in Clinic.objects.all().only("name")}
     asks: dict[int, ClinicAsks] = {}
-    for row in (
+    for row in _rows(
         Testimonial.objects.filter(consented_at__gte=start, consented_at__lt=end)
         .order_by()
         .values("clinic_id")
@@ -183,31 +192,33 @@ def satisfaction_report(
             row["approved"],
             row["withdrawn"],
         )
-    for row in (
+    for row in _rows(
         ReviewClick.objects.filter(clicked_at__gte=start, clicked_at__lt=end)
         .order_by()
         .values(clinic=F("journey__clinic_id"))
         .annotate(n=Count("pk"))
     ):
-        item = asks.setdefault(row["clinic"], ClinicAsks(clinics.get(row["clinic"], "")))
-        item.review_clicks = row["n"]
+        clicks = asks.setdefault(row["clinic"], ClinicAsks(clinics.get(row["clinic"], "")))
+        clicks.review_clicks = row["n"]
 
     referrers = [
         ReferrerRow(row["name"], row["made"], row["booked"], row["completed"])
-        for row in Referral.objects.filter(created_at__gte=start, created_at__lt=end)
-        .order_by()
-        .values("referrer_id", name=F("referrer__full_name"))
-        .annotate(
-            made=Count("pk"),
-            booked=Count("pk", filter=Q(journey__booked_at__isnull=False)),
-            completed=Count("pk", filter=Q(journey__outcome=Outcome.COMPLETED)),
+        for row in _rows(
+            Referral.objects.filter(created_at__gte=start, created_at__lt=end)
+            .order_by()
+            .values("referrer_id", name=F("referrer__full_name"))
+            .annotate(
+                made=Count("pk"),
+                booked=Count("pk", filter=Q(journey__booked_at__isnull=False)),
+                completed=Count("pk", filter=Q(journey__outcome=Outcome.COMPLETED)),
+            )
+            .order_by("-made", "name")
         )
-        .order_by("-made", "name")
     ]
 
     recovery: list[Recovery] = []
     recovery_total = Recovery("All")
-    for row in (
+    for row in _rows(
         RecoveryCase.objects.filter(opened_at__gte=start, opened_at__lt=end)
         .order_by()
         .values("clinic_id")
@@ -221,7 +232,7 @@ def satisfaction_report(
             rerated=Count("journey__survey__rerated_at"),
         )
     ):
-        item = Recovery(clinics.get(row["clinic_id"], ""))
+        case = Recovery(clinics.get(row["clinic_id"], ""))
         for name in (
             "opened",
             "resolved",
@@ -231,9 +242,9 @@ def satisfaction_report(
             "satisfied",
             "rerated",
         ):
-            setattr(item, name, row[name])
+            setattr(case, name, row[name])
             setattr(recovery_total, name, getattr(recovery_total, name) + row[name])
-        recovery.append(item)
+        recovery.append(case)
     recovery.sort(key=lambda r: (-r.opened, r.clinic))
     return SatisfactionReport(
         params=params,

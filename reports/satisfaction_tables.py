@@ -120,8 +120,8 @@ def satisfaction_tables(report: SatisfactionReport) -> list[Table]:
         page_rows=PAGE_ROWS,
         note="Cases opened in the period.",
     )
-    for r in report.recovery:
-        recovery.rows.append([r.clinic, *_recovery_cells(r)])
+    for case in report.recovery:
+        recovery.rows.append([case.clinic, *_recovery_cells(case)])
     recovery.total = ["All", *_recovery_cells(report.recovery_total)]
     tables.append(recovery)
     return tables
