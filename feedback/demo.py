@@ -6,6 +6,7 @@ reseed gives the same picture) and a few queries per chunk whatever its size."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 from typing import Any
@@ -84,14 +85,22 @@ def seed_feedback(*, journey_ids: list[int], now: dt.datetime | None = None) -> 
     """Write the demo feedback rows; returns the number of survey answers written."""
     now = now or timezone.now()
     sites = _review_sites()
+    taken = set(ReferralCode.objects.values_list("code", flat=True))
     written = 0
     for start in range(0, len(journey_ids), CHUNK):
-        written += _chunk(journey_ids[start : start + CHUNK], now, sites)
-    _referrals(journey_ids, now)
+        written += _chunk(journey_ids[start : start + CHUNK], now, sites, taken)
+    referrers = list(
+        ReferralCode.objects.order_by("created_at").values_list("patient_id", "code", "created_at")
+    )
+    if referrers:
+        for start in range(0, len(journey_ids), CHUNK):
+            _referrals(journey_ids[start : start + CHUNK], now, referrers)
     return written
 
 
-def _chunk(ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]]) -> int:
+def _chunk(
+    ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]], taken: set[str]
+) -> int:
     rows: list[dict[str, Any]] = [
         dict(row)
         for row in Journey.objects.filter(
@@ -106,7 +115,6 @@ def _chunk(ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]])
     clicks: list[ReviewClick] = []
     codes: list[ReferralCode] = []
     cases: list[RecoveryCase] = []
-    taken = set(ReferralCode.objects.values_list("code", flat=True)) if rows else set()
     has_code = set(
         ReferralCode.objects.filter(patient_id__in=[r["patient_id"] for r in rows]).values_list(
             "patient_id", flat=True
@@ -231,14 +239,12 @@ def _chunk(ids: list[int], now: dt.datetime, sites: dict[int, list[ReviewSite]])
     return len(answers)
 
 
-def _referrals(journey_ids: list[int], now: dt.datetime) -> None:
+def _referrals(
+    journey_ids: list[int], now: dt.datetime, referrers: list[tuple[int, str, dt.datetime]]
+) -> None:
     """Seeded patients whose source is "referral" and who came after a happy patient's
-    code existed are attributed to one of those patients."""
-    referrers = list(
-        ReferralCode.objects.order_by("created_at").values_list("patient_id", "code", "created_at")
-    )
-    if not referrers:
-        return
+    code existed are attributed to one of those patients (`referrers` by code time)."""
+    times = [r[2] for r in referrers]
     friends = list(
         Journey.objects.filter(
             pk__in=journey_ids,
@@ -252,13 +258,15 @@ def _referrals(journey_ids: list[int], now: dt.datetime) -> None:
     updates: list[Patient] = []
     seen: set[int] = set()
     for journey_id, patient_id, received in friends:
-        earlier = [r for r in referrers if r[2] < received and r[0] != patient_id]
+        earlier = bisect.bisect_left(times, received)
         if not earlier or patient_id in seen:
             continue
-        seen.add(patient_id)
         rng = random.Random(journey_id * 104729)
         # A few loyal referrers bring several friends: pick among the first ones often.
-        referrer, code, _ = earlier[min(int(rng.expovariate(0.3)), len(earlier) - 1)]
+        referrer, code, _ = referrers[min(int(rng.expovariate(0.3)), earlier - 1)]
+        if referrer == patient_id:
+            continue
+        seen.add(patient_id)
         rows.append(
             Referral(
                 journey_id=journey_id,
