@@ -8,6 +8,7 @@ from reports.satisfaction import Recovery, SatisfactionReport, Scores
 from reports.tables import INT, PAGE_ROWS, PCT, TEXT, Column, Table, _group_label
 
 AVG, NPS = "avg", "nps"
+ASK_FIELDS = ("testimonials", "approved", "withdrawn", "review_clicks")
 
 SCORE_COLUMNS = [
     Column("Asked", INT, "Satisfaction requests sent in the period (one per journey)."),
@@ -76,6 +77,7 @@ def satisfaction_tables(report: SatisfactionReport) -> list[Table]:
     )
     for label, s in report.months:
         months.rows.append([label, *_score_cells(s)[3:]])
+    months.total = ["All", *_score_cells(report.total)[3:]]
     tables.append(months)
     asks = Table(
         "testimonials-reviews",
@@ -91,6 +93,10 @@ def satisfaction_tables(report: SatisfactionReport) -> list[Table]:
     )
     for a in report.asks:
         asks.rows.append([a.clinic, a.testimonials, a.approved, a.withdrawn, a.review_clicks])
+    asks.total = [
+        "All",
+        *(sum(getattr(a, name) for a in report.asks) for name in ASK_FIELDS),
+    ]
     tables.append(asks)
     referrals = Table(
         "referrals",
@@ -105,13 +111,12 @@ def satisfaction_tables(report: SatisfactionReport) -> list[Table]:
     )
     for r in report.referrers:
         referrals.rows.append([r.referrer, r.made, r.booked, r.completed])
-    if report.referrers:
-        referrals.total = [
-            "All",
-            sum(r.made for r in report.referrers),
-            sum(r.booked for r in report.referrers),
-            sum(r.completed for r in report.referrers),
-        ]
+    referrals.total = [
+        "All",
+        sum(r.made for r in report.referrers),
+        sum(r.booked for r in report.referrers),
+        sum(r.completed for r in report.referrers),
+    ]
     tables.append(referrals)
     recovery = Table(
         "recovery",
