@@ -12,7 +12,8 @@ from django.apps import apps
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from feedback.models import RecoveryCase, SurveyAnswer, Testimonial
+from feedback.models import RecoveryCase, SurveyAnswer
+from feedback.models import Testimonial as Words
 from followups.emails import links_for
 from followups.models import CadenceRule
 from journeys.services import journey_move
@@ -74,7 +75,7 @@ def test_five_stars_testimonial_referral_then_two_stars_reach_the_manager(
     patient.locator('input[name="consent"]').check()
     patient.get_by_role("button", name="Share my words").click()
     expect(patient.get_by_role("status")).to_contain_text("Thank you for your words")
-    testimonial = Testimonial.objects.get(journey=happy)
+    testimonial = Words.objects.get(journey=happy)
     assert testimonial.text == "Everyone was so kind." and testimonial.consent_version
 
     copy = patient.get_by_role("button", name="Copy link")
