@@ -287,6 +287,11 @@ class ScheduledMessage(models.Model):
             ),
             models.Index(fields=["journey", "status"]),
             models.Index(fields=["status", "updated_at"]),
+            # Reports on one rule's sent emails in a period (the satisfaction survey's
+            # response rate, reports/satisfaction.py). Partial: only sent rows.
+            models.Index(
+                fields=["rule", "sent_at"], condition=Q(status="sent"), name="scheduled_sent_rule"
+            ),
         ]
 
     def __str__(self) -> str:

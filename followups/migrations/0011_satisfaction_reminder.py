@@ -3,7 +3,8 @@
 new reason "answered" when the patient answers; a reply by email stops it too.
 
 The rule is created if missing (an edited or deleted-and-recreated one is left alone);
-its templates come from followups/default_content.py as in 0002.
+its templates come from followups/default_content.py as in 0002. A partial index on sent
+rows by rule and time serves the Satisfaction report's response rate.
 """
 
 import importlib
@@ -79,6 +80,14 @@ class Migration(migrations.Migration):
                     ("answered", "Patient answered the survey"),
                 ],
                 max_length=16,
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="scheduledmessage",
+            index=models.Index(
+                condition=models.Q(("status", "sent")),
+                fields=["rule", "sent_at"],
+                name="scheduled_sent_rule",
             ),
         ),
         migrations.RunPython(forwards, backwards),
