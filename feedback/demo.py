@@ -192,6 +192,7 @@ def _chunk(
                     ReviewClick(
                         journey_id=row["pk"],
                         site=site,
+                        clinic_id=site.clinic_id,
                         site_name=site.name,
                         clicked_at=answered_at + dt.timedelta(minutes=3),
                     )
@@ -230,6 +231,7 @@ def _chunk(
             if outcome == CaseOutcome.SATISFIED and resolved_at and rng.random() < 0.6:
                 answers[-1].rerated_stars = rng.choice([4, 4, 5])
                 answers[-1].rerated_at = resolved_at + dt.timedelta(days=1)
+                cases[-1].rerated_at = answers[-1].rerated_at
     SurveyAnswer.objects.bulk_create(answers, batch_size=1000, ignore_conflicts=True)
     JourneyEvent.objects.bulk_create(events, batch_size=1000)
     ReferralCode.objects.bulk_create(codes, batch_size=1000, ignore_conflicts=True)

@@ -95,7 +95,10 @@ class Testimonial(models.Model):
 
     class Meta:
         ordering = ["-consented_at"]
-        indexes = [models.Index(fields=["status", "consented_at"])]
+        indexes = [
+            models.Index(fields=["status", "consented_at"]),
+            models.Index(fields=["consented_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Testimonial of journey #{self.journey_id}"
@@ -145,6 +148,8 @@ class ReviewClick(models.Model):
 
     journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(ReviewSite, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The site's clinic when clicked, so the report counts by clinic without the journeys.
+    clinic = models.ForeignKey("crm.Clinic", on_delete=models.PROTECT, null=True, related_name="+")
     site_name = models.CharField(max_length=60)
     clicked_at = models.DateTimeField()
 
@@ -233,6 +238,9 @@ class RecoveryCase(models.Model):
     # The manager's email: pending until the task sends it (claimed by a conditional UPDATE).
     notice_sent_at = models.DateTimeField(null=True, blank=True)
     rerate_asked_at = models.DateTimeField(null=True, blank=True)
+    # When the patient gave the re-rating (a copy of SurveyAnswer.rerated_at, so the report
+    # counts re-rated cases without joining the answers).
+    rerated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["deadline_at"]

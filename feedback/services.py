@@ -358,6 +358,7 @@ def survey_rerate(*, journey_id: int, stars: Any, now: dt.datetime | None = None
             raise FeedbackError("Thank you: you rated us again already.")
         answer.rerated_stars, answer.rerated_at = value, now
         answer.save(update_fields=["rerated_stars", "rerated_at"])
+        RecoveryCase.objects.filter(journey_id=journey_id).update(rerated_at=now)
         _event(journey_id=journey_id, action="rerated", text=f"Rated again: {value}★", at=now)
     return answer
 
@@ -464,7 +465,11 @@ def review_click_record(*, journey_id: int, site_id: int, now: dt.datetime | Non
         raise FeedbackError("This review site is not offered.")
     with transaction.atomic():
         ReviewClick.objects.create(
-            journey_id=journey_id, site=site, site_name=site.name, clicked_at=now
+            journey_id=journey_id,
+            site=site,
+            clinic_id=site.clinic_id,
+            site_name=site.name,
+            clicked_at=now,
         )
         _event(journey_id=journey_id, action="review_click", text=f"Review: {site.name}", at=now)
     return site.url
