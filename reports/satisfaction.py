@@ -208,10 +208,10 @@ def satisfaction_report(
     for row in _rows(
         ReviewClick.objects.filter(clicked_at__gte=start, clicked_at__lt=end)
         .order_by()
-        .values(clinic=F("clinic_id"))
+        .values("clinic_id")
         .annotate(n=Count("pk"))
     ):
-        clicks = asks.setdefault(row["clinic"], ClinicAsks(clinics.get(row["clinic"], "")))
+        clicks = asks.setdefault(row["clinic_id"], ClinicAsks(clinics.get(row["clinic_id"], "")))
         clicks.review_clicks = row["n"]
 
     referrers = [
