@@ -4,6 +4,7 @@ time. Existing rows are filled from what they point at."""
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
@@ -23,12 +24,42 @@ def backfill(apps, schema_editor):
     )
 
 
+# Managers configure each clinic's review sites and recovery-case owner in the admin.
+MANAGER_MODELS = ("reviewsite", "clinicfeedback")
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("feedback")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [
+        f"{action}_{model}"
+        for model in MANAGER_MODELS
+        for action in ("view", "add", "change", "delete")
+    ]
+    group, _ = Group.objects.get_or_create(name="Manager")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="feedback", codename__in=codenames)
+    )
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name="Manager"):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="feedback"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0005_interaction_inbound_index"),
         ("feedback", "0001_survey_testimonials_referrals_recovery"),
         ("journeys", "0008_funnel_day_rollup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -52,4 +83,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["consented_at"], name="feedback_te_consent_b55a3c_idx"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(grant, revoke),
     ]
