@@ -263,3 +263,27 @@ def test_coordinator_sees_only_their_patients_cases(followup, other_coordinator)
     assert my_day_feedback(other_coordinator)["cases"].rows == []
     assert my_day_feedback(followup.coordinator)["cases"].total == 1
     assert make_user  # the factory is shared with the view tests
+
+
+def test_a_new_inquiry_by_email_naming_a_code_is_attributed(
+    followup, procedure, coordinator
+) -> None:
+    from types import SimpleNamespace
+
+    services.survey_submit(journey_id=followup.pk, **HAPPY)
+    code = ReferralCode.objects.get(patient=followup.patient).code
+    friend = journey_create(
+        patient=make_patient(),
+        procedure=procedure,
+        actor=coordinator,
+        coordinator=coordinator,
+        inquiry_received_at=timezone.now(),
+    )
+    reply = SimpleNamespace(label="reply", journey_id=friend.pk, subject="", text=f"code {code}")
+    services.on_inbound_reply(message=reply, journey=friend)
+    assert not Referral.objects.exists()  # only a new inquiry counts
+    inquiry = SimpleNamespace(
+        label="inquiry", journey_id=friend.pk, subject="Implants", text=f"My friend's code: {code}"
+    )
+    services.on_inbound_reply(message=inquiry, journey=friend)
+    assert Referral.objects.get().channel == "email"
