@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "followups",
     "care",
     "intake",
+    "feedback",
     "reports",
     "privacy",
     "transfer",
@@ -540,3 +541,8 @@ INTAKE_HONEYPOT_FIELD = "website"
 # The version of the consent texts on the form, stored with every consent given: change it
 # when the wording changes.
 INTAKE_CONSENT_VERSION = env_str("INTAKE_CONSENT_VERSION", "2026-11-29")
+# --- Feedback (satisfaction survey, testimonials, referrals, service recovery: feedback/) --
+# Days after the first answer during which the patient may change their survey answer.
+FEEDBACK_CHANGE_DAYS = env_int("FEEDBACK_CHANGE_DAYS", 7, minimum=1)
+# Working days (Monday to Friday) the clinic's manager has to resolve a recovery case.
+FEEDBACK_RECOVERY_WORKING_DAYS = env_int("FEEDBACK_RECOVERY_WORKING_DAYS", 2, minimum=1)

@@ -66,6 +66,8 @@ urlpatterns = [
     # ESP webhooks, only the configured ESP's: /anymail/<esp>/tracking/ and .../inbound/.
     path("anymail/", include("followups.webhooks")),
     path("followups/", include("followups.urls")),
+    # feedback/ first: its /care/<token>/survey/ sits beside care's /care/<token>/.
+    path("", include("feedback.urls")),
     path("care/", include("care.urls")),
     path("reports/", include("reports.urls")),
     # The public inquiry form (framable by the allowed origins) and its JSON endpoint.

@@ -2499,6 +2499,86 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             ),
         },
     },
+    # One reminder, 5 days after the request, only while the survey is unanswered (feedback/
+    # cancels it when the patient answers; a reply by email stops it too). Then nothing.
+    "satisfaction_reminder": {
+        "en": {
+            "subject": "A minute for your feedback, {{ patient.first_name }}?",
+            "text": (
+                "Hi {{ patient.first_name }},\n\n"
+                "A few days ago I asked how we did. If you have a minute, your answer would "
+                "help us a lot, and it helps the next patient too:\n\n"
+                "Share your feedback: {{ links.survey }}\n\n"
+                "This is the only reminder I will send. If you would rather tell me in your own "
+                "words, just reply to this email.\n\n"
+                "Thank you,\n"
+                "{{ coordinator.name }}\n"
+                "Patient coordinator, {{ company.name }}"
+            ),
+            "html": (
+                "<p>Hi {{ patient.first_name }},</p>\n"
+                "<p>A few days ago I asked how we did. If you have a minute, your answer would "
+                "help us a lot, and it helps the next patient too:</p>\n"
+                '<p><a href="{{ links.survey }}">Share your feedback</a></p>\n'
+                "<p>This is the only reminder I will send. If you would rather tell me in your "
+                "own words, just reply to this email.</p>\n"
+                "<p>Thank you,<br>\n"
+                "{{ coordinator.name }}<br>\n"
+                "Patient coordinator, {{ company.name }}</p>"
+            ),
+        },
+        "es": {
+            "subject": "¿Un minuto para su opinión, {{ patient.first_name }}?",
+            "text": (
+                "Hola, {{ patient.first_name }}:\n\n"
+                "Hace unos días le pregunté qué tal lo hicimos. Si tiene un minuto, su respuesta "
+                "nos ayudaría mucho, y también al próximo paciente:\n\n"
+                "Dar mi opinión: {{ links.survey }}\n\n"
+                "Es el único recordatorio que le enviaré. Si prefiere contármelo con sus propias "
+                "palabras, responda a este correo.\n\n"
+                "Muchas gracias,\n"
+                "{{ coordinator.name }}\n"
+                "Coordinación de pacientes, {{ company.name }}"
+            ),
+            "html": (
+                "<p>Hola, {{ patient.first_name }}:</p>\n"
+                "<p>Hace unos días le pregunté qué tal lo hicimos. Si tiene un minuto, su "
+                "respuesta nos ayudaría mucho, y también al próximo paciente:</p>\n"
+                '<p><a href="{{ links.survey }}">Dar mi opinión</a></p>\n'
+                "<p>Es el único recordatorio que le enviaré. Si prefiere contármelo con sus "
+                "propias palabras, responda a este correo.</p>\n"
+                "<p>Muchas gracias,<br>\n"
+                "{{ coordinator.name }}<br>\n"
+                "Coordinación de pacientes, {{ company.name }}</p>"
+            ),
+        },
+        "de": {
+            "subject": "Eine Minute für Ihre Meinung, {{ patient.first_name }}?",
+            "text": (
+                "Hallo {{ patient.first_name }},\n\n"
+                "vor ein paar Tagen habe ich Sie gefragt, wie zufrieden Sie waren. Wenn Sie eine "
+                "Minute haben, hilft uns Ihre Antwort sehr, und dem nächsten Patienten auch:\n\n"
+                "Zur Umfrage: {{ links.survey }}\n\n"
+                "Das ist meine einzige Erinnerung. Wenn Sie es mir lieber in eigenen Worten sagen "
+                "möchten, antworten Sie einfach auf diese E-Mail.\n\n"
+                "Vielen Dank\n"
+                "{{ coordinator.name }}\n"
+                "Patientenbetreuung, {{ company.name }}"
+            ),
+            "html": (
+                "<p>Hallo {{ patient.first_name }},</p>\n"
+                "<p>vor ein paar Tagen habe ich Sie gefragt, wie zufrieden Sie waren. Wenn Sie "
+                "eine Minute haben, hilft uns Ihre Antwort sehr, und dem nächsten Patienten "
+                "auch:</p>\n"
+                '<p><a href="{{ links.survey }}">Zur Umfrage</a></p>\n'
+                "<p>Das ist meine einzige Erinnerung. Wenn Sie es mir lieber in eigenen Worten "
+                "sagen möchten, antworten Sie einfach auf diese E-Mail.</p>\n"
+                "<p>Vielen Dank<br>\n"
+                "{{ coordinator.name }}<br>\n"
+                "Patientenbetreuung, {{ company.name }}</p>"
+            ),
+        },
+    },
 }
 
 # "marketing" messages carry an unsubscribe line; "care" messages are part of treatment.
@@ -2519,6 +2599,7 @@ KINDS: dict[str, str] = {
     "aftercare_day30": "care",
     "aftercare_day90": "care",
     "satisfaction_request": "care",
+    "satisfaction_reminder": "care",
 }
 
 # Send windows of the default rules: (start, end, weekdays) in the patient's local time, the
@@ -2552,4 +2633,5 @@ WINDOWS: dict[str, tuple[dt.time, dt.time, int]] = {
     "aftercare_day90": (_NINE, _SIX_PM, MON_TO_FRI),
     # Day 7 as well: in the afternoon, after the day-7 check-in of the morning.
     "satisfaction_request": (_TWO_PM, _SIX_PM, MON_TO_FRI),
+    "satisfaction_reminder": (_TWO_PM, _SIX_PM, MON_TO_FRI),
 }

@@ -230,6 +230,8 @@ class CancelReason(models.TextChoices):
     # Every other occurrence of a series dropped (messages_thin_series): the patient is
     # doing well. Never revived by re-planning within the same stay.
     LESS_OFTEN = "less_often", "Less often: the patient is doing well"
+    # The patient answered the satisfaction survey (feedback/): its emails stop.
+    ANSWERED = "answered", "Patient answered the survey"
 
 
 # Cancellations that a new plan may undo: the message was never sent and the reason no
@@ -285,6 +287,11 @@ class ScheduledMessage(models.Model):
             ),
             models.Index(fields=["journey", "status"]),
             models.Index(fields=["status", "updated_at"]),
+            # Reports on one rule's sent emails in a period (the satisfaction survey's
+            # response rate, reports/satisfaction.py). Partial: only sent rows.
+            models.Index(
+                fields=["rule", "sent_at"], condition=Q(status="sent"), name="scheduled_sent_rule"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from crm.roles import is_manager
 from reports.funnel import Funnel, FunnelReport, funnel_report
 from reports.params import ReportParamsError, parse_params
 from reports.quotes import quote_report, quote_report_data
+from reports.satisfaction import SatisfactionReport, satisfaction_report
 
 
 class IsManager(BasePermission):
@@ -109,3 +110,80 @@ class QuoteReportView(APIView):
         except ReportParamsError as exc:
             return Response({"detail": str(exc), "errors": exc.errors}, status=400)
         return Response(quote_report_data(quote_report(params)))
+
+
+def _scores_data(s: Any) -> dict[str, Any]:
+    return {
+        "asked": s.asked,
+        "answered": s.answered,
+        "response_rate": s.response_rate,
+        "answers": s.responses,
+        "stars": {str(n): s.stars[n - 1] for n in range(1, 6)},
+        "average_stars": s.average_stars,
+        "nps": None if s.nps is None else round(s.nps * 100, 1),
+    }
+
+
+def satisfaction_report_data(report: SatisfactionReport) -> dict[str, Any]:
+    params = report.params
+    return {
+        **params.period.as_dict(),
+        "group_by": params.group_by or None,
+        "total": _scores_data(report.total),
+        "groups": [
+            {"key": g.key, "label": g.label, "scores": _scores_data(g.current)}
+            for g in report.groups
+        ],
+        "months": [{"month": m, "scores": _scores_data(s)} for m, s in report.months],
+        "testimonials_and_reviews": [
+            {
+                "clinic": a.clinic,
+                "testimonials": a.testimonials,
+                "approved": a.approved,
+                "withdrawn": a.withdrawn,
+                "review_clicks": a.review_clicks,
+            }
+            for a in report.asks
+        ],
+        "referrals": [
+            {
+                "referrer": r.referrer,
+                "referred": r.made,
+                "booked": r.booked,
+                "completed": r.completed,
+            }
+            for r in report.referrers
+        ],
+        "recovery": [
+            {"clinic": r.clinic, **{k: getattr(r, k) for k in RECOVERY_FIELDS}}
+            for r in [*report.recovery, report.recovery_total]
+        ],
+    }
+
+
+RECOVERY_FIELDS = (
+    "opened",
+    "resolved",
+    "in_time",
+    "still_open",
+    "late_open",
+    "satisfied",
+    "rerated",
+)
+
+
+class SatisfactionReportView(APIView):
+    """GET /api/v1/reports/satisfaction/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=
+
+    The Satisfaction page's figures: response rate, star distribution, average stars and
+    NPS (total, by group_by, by month), testimonials and review clicks by clinic, referrals
+    per referrer, service-recovery cases by clinic (the last row is the total)."""
+
+    permission_classes = [IsAuthenticated, IsManager]
+
+    def get(self, request: Request) -> Response:
+        try:
+            params = parse_params(request.query_params)
+        except ReportParamsError as exc:
+            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+        return Response(satisfaction_report_data(satisfaction_report(params)))

@@ -37,7 +37,19 @@ def duration(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
+def average(value: float | None) -> str:
+    """An average rating: 4.3."""
+    return DASH if value is None else f"{value:.1f}"
+
+
+def nps(value: float | None) -> str:
+    """Net promoter score from its share (-1 .. 1) to the usual -100 .. 100."""
+    return DASH if value is None else f"{value * 100:+.0f}"
+
+
 FORMATS = {
+    "avg": average,
+    "nps": nps,
     "int": count,
     "pct": percent,
     "secs": duration,

@@ -79,6 +79,10 @@ def csv_value(kind: str, value: Any) -> str:
         return f"{value * 100:+.1f}"
     if kind == SECS:
         return f"{value / 3600:.2f}"
+    if kind == "avg":
+        return f"{value:.2f}"
+    if kind == "nps":
+        return f"{value * 100:.1f}"
     return str(value)
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("follow-ups/", views_reports.followups, name="followups"),
     path("care/", views_reports.care, name="care"),
     path("quotes/", views_reports.quotes, name="quotes"),
+    path("satisfaction/", views_reports.satisfaction, name="satisfaction"),
     path("load/", views_reports.load, name="load"),
     path("assignment/", views_reports.assignment, name="assignment"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),

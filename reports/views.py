@@ -30,6 +30,8 @@ from reports.funnel import funnel_report
 from reports.load import load_report
 from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, parse_params
 from reports.quotes import quote_report, quote_tables
+from reports.satisfaction import satisfaction_report
+from reports.satisfaction_tables import satisfaction_tables
 from reports.speed import speed_report
 from reports.tables import (
     Table,
@@ -147,9 +149,26 @@ def followups_page(params: ReportParams) -> dict[str, Any]:
         _share_kpi("On time", total.on_time_rate, None, "Sent within an hour of the due time."),
         _share_kpi("Reply rate", total.reply_rate, None, "Patient wrote back before our next."),
         Kpi("Failed", report_format.count(total.failed)),
-        Kpi("Satisfaction", "pending", help=report.satisfaction_pending),
     ]
     return {"report": report, "kpis": kpis, "charts": [], "tables": followup_tables(report)}
+
+
+def satisfaction_page(params: ReportParams) -> dict[str, Any]:
+    report = satisfaction_report(params)
+    total = report.total
+    kpis = [
+        _share_kpi("Response rate", total.response_rate, None, "Answered ÷ surveys sent."),
+        Kpi("Average stars", report_format.average(total.average_stars)),
+        Kpi("NPS", report_format.nps(total.nps), help="Promoters minus detractors."),
+        Kpi("Testimonials", report_format.count(sum(a.testimonials for a in report.asks))),
+        Kpi("Review clicks", report_format.count(sum(a.review_clicks for a in report.asks))),
+        Kpi("Referrals", report_format.count(sum(r.made for r in report.referrers))),
+        Kpi(
+            "Recovery resolved in time",
+            f"{report.recovery_total.in_time} of {report.recovery_total.opened}",
+        ),
+    ]
+    return {"report": report, "kpis": kpis, "charts": [], "tables": satisfaction_tables(report)}
 
 
 def care_page(params: ReportParams) -> dict[str, Any]:
@@ -298,6 +317,21 @@ PAGES = {
         scope="Quotes sent and final bills recorded",
         compares=False,
     ),
+    "satisfaction": Page(
+        "satisfaction",
+        "Satisfaction",
+        satisfaction_page,
+        (
+            "satisfaction",
+            "satisfaction-breakdown",
+            "satisfaction-months",
+            "testimonials-reviews",
+            "referrals",
+            "recovery",
+        ),
+        scope="Surveys sent and answered, testimonials, clicks, referrals and cases",
+        compares=False,
+    ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
     "assignment": Page(
         "assignment",
@@ -368,6 +402,13 @@ def care(request: HttpRequest) -> HttpResponse:
 @manager_required
 def quotes(request: HttpRequest) -> HttpResponse:
     return _render_page(request, PAGES["quotes"])
+
+
+@require_GET
+@never_cache
+@manager_required
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["satisfaction"])
 
 
 @require_GET

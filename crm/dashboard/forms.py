@@ -16,6 +16,8 @@ from crm.dashboard.rendering import RENDERER
 from crm.inputs import date_problem
 from crm.models import InteractionDirection, InteractionKind, PatientSource, Procedure
 from crm.timezones import country_zones, main_zone
+from feedback.models import ReferralCode
+from feedback.services import normalise_code
 from journeys.models import STAGE_ORDER, LostReason
 from journeys.services import TARGETS
 
@@ -275,6 +277,13 @@ class InquiryForm(DashboardForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What they asked"
     )
+    # A friend's referral code (feedback/): the patient is recorded as referred by them.
+    referral_code = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Referral code",
+        help_text="If a patient of ours recommended us (e.g. AB3K7Q).",
+    )
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -290,6 +299,12 @@ class InquiryForm(DashboardForm):
         self.fields["coordinator"].label_from_instance = (  # type: ignore[attr-defined]
             lambda user: user.get_full_name() or user.username
         )
+
+    def clean_referral_code(self) -> str:
+        code = normalise_code(self.cleaned_data.get("referral_code", ""))
+        if code and not ReferralCode.objects.filter(code=code).exists():
+            raise forms.ValidationError("No patient has this referral code.")
+        return code
 
     def clean_country(self) -> str:
         country: str = self.cleaned_data["country"].strip().upper()

@@ -43,6 +43,9 @@ from crm.models import Patient, PatientSource
 from crm.roles import is_manager
 from crm.services import normalize_email, patient_create
 from crm.templatetags.dashboard import count_label
+from feedback import selectors as feedback_selectors
+from feedback.models import ReferralChannel
+from feedback.services import code_in_text, referral_attribute
 from followups.inbound.triage import (
     TriageError,
     notification_preference_set,
@@ -101,6 +104,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "care": care_selectors.my_day_care(request.user),
+            "feedback": feedback_selectors.my_day_feedback(request.user),
             "now": timezone.now(),
             "arriving_days": selectors.ARRIVING_SOON_DAYS,
         },
@@ -306,6 +310,7 @@ def _journey_page(
         "skipped": selectors.journey_skipped_checkins(journey),
         "care": care_selectors.journey_care(journey),
         "quotes": forms.get("quotes") or journey_quote_panel(journey),
+        "feedback": feedback_selectors.journey_feedback(journey),
         "stage_moves": stage_moves,
         "can_close": any(m.target in (LOST, POSTPONED) for m in moves),
         "manager": manager,
@@ -609,6 +614,12 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                         coordinator=coordinator,
                         note=data["note"].strip(),
                     )
+                    # A code typed in the field, or named in what they asked.
+                    code = data.get("referral_code") or code_in_text(data["note"])
+                    if code:
+                        referral_attribute(
+                            journey_id=journey.pk, code=code, channel=ReferralChannel.STAFF
+                        )
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)

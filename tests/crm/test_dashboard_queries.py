@@ -25,20 +25,23 @@ pytestmark = pytest.mark.django_db
 # interactions, check-ins, check-ins skipped after downtime, template keys, the procedures
 # it may change to (inquiry and booked only), and the audit trail's INSERT recording the
 # read (issue 11: one more query, deliberately), and care's panel (care.selectors.journey_care:
-# link version, escalations, steps). A journey with emails adds one query for their
-# attachments (intake: the inquiry form's photos and X-rays are shown on the page; a
-# prefetch, so one query however many; this test's journey has no email). My day also
-# reads care's three lists (care.selectors.my_day_care): one query each. The patient page's
-# quote card (issue 14, care.quotes.selectors.journey_quote_panel): one query for the
-# journey's quotes (their lines and the bill only when there is a quote), deliberately.
+# link version, escalations, steps), and feedback's survey answer (feedback.selectors.
+# journey_feedback: one read; the recovery case only when there is an answer). A journey
+# with emails adds one query for their attachments (intake: the inquiry form's photos and
+# X-rays are shown on the page; a prefetch, so one query however many; this test's journey
+# has no email). The patient page's quote card (issue 14, care.quotes.selectors.
+# journey_quote_panel): one query for the journey's quotes (their lines and the bill only
+# when there is a quote), deliberately. My day also reads care's three lists
+# (care.selectors.my_day_care) and feedback's open recovery cases
+# (feedback.selectors.my_day_feedback): one query each.
 # Then the session's renewal (SESSION_SAVE_EVERY_REQUEST: idle sessions end): one UPDATE,
 # inside a SAVEPOINT/RELEASE pair here because each test runs in a transaction.
 # Managers also load their second-factor device (django-otp's is_verified): one more.
 SESSION_RENEWAL = 3
 SECOND_FACTOR = 1
-MY_DAY_QUERIES = 14 + SESSION_RENEWAL
+MY_DAY_QUERIES = 15 + SESSION_RENEWAL
 BOARD_QUERIES = 11 + SESSION_RENEWAL
-PATIENT_PAGE_QUERIES = 18 + SESSION_RENEWAL
+PATIENT_PAGE_QUERIES = 19 + SESSION_RENEWAL
 
 
 def add_journeys(count, procedure, coordinator, other):

@@ -41,6 +41,7 @@ def test_every_default_rule_has_a_daytime_window():
         "aftercare_day30",
         "aftercare_day90",
         "satisfaction_request",
+        "satisfaction_reminder",
     }
     assert {k for k, (_s, _e, days) in WINDOWS.items() if days == EVERY_DAY} == (
         set(WINDOWS) - weekdays_only

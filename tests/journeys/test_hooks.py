@@ -25,6 +25,8 @@ ALLOWED = {
     "journeys": {"audit", "crm", "journeys"},
     "followups": {"audit", "crm", "journeys", "followups"},
     "care": {"audit", "crm", "journeys", "followups", "care"},
+    # feedback's survey lives on care's patient page (its signed links): care, never back.
+    "feedback": {"audit", "crm", "journeys", "followups", "care", "feedback"},
     "intake": {"audit", "crm", "journeys", "followups", "intake"},
     # CSV import/export: a screen on top, like reports (writes through crm's and
     # journeys' services; managers' pages from privacy, the board's filters from
@@ -91,9 +93,14 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "followups.replan",
         "care.plan",
         "care.bill_guard",
+        "feedback.referral",
     ]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
-    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded", "care.quotes_seed"]
+    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == [
+        "followups.plan_seeded",
+        "care.quotes_seed",
+        "feedback.seed_demo",
+    ]
 
 
 def test_unknown_hook_is_refused() -> None:
@@ -128,6 +135,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "followups.replan",
         "care.plan",
         "care.bill_guard",
+        "feedback.referral",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.

@@ -136,10 +136,12 @@ def test_speed_page(boss):
     ]
 
 
-def test_followups_page_keeps_a_place_for_satisfaction(boss):
+def test_followups_page_links_to_satisfaction(boss):
     response = boss.get(reverse("reports:followups"), RANGE)
     assert response.status_code == 200
-    assert "pending: needs the satisfaction survey" in response.content.decode()
+    html = response.content.decode()
+    assert "pending" not in html
+    assert reverse("reports:satisfaction") in html
 
 
 def test_load_page(boss, built):

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        from feedback import demo, services
+        from followups import hooks as followups_hooks
+        from journeys import hooks
+
+        # The friend booked: thank the referrer (journeys/hooks.py, feedback's band 300-399).
+        hooks.register(
+            hooks.JOURNEY_MOVED, services.on_journey_moved, order=300, name="feedback.referral"
+        )
+        # Demo journeys written in bulk get believable answers, cases and referrals.
+        hooks.register(
+            hooks.JOURNEYS_SEEDED, demo.seed_feedback, order=300, name="feedback.seed_demo"
+        )
+        # A new inquiry by email naming a referral code is attributed to its referrer.
+        followups_hooks.register(
+            followups_hooks.INBOUND_REPLY_STORED,
+            services.on_inbound_reply,
+            name="feedback.referral_code",
+        )
