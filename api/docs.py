@@ -8,6 +8,8 @@ from typing import Any
 
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import TemplateHTMLRenderer
@@ -23,6 +25,8 @@ class ApiDocsView(APIView):
     permission_classes = [AllowAny]
     url_name = "api:schema"
 
+    # "Try it out" with the browser session sends this cookie's token (swagger-init.js).
+    @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         base = "drf_spectacular_sidecar/swagger-ui-dist/"
         return Response(
