@@ -4,7 +4,38 @@ import api.models
 import django.db.models.deletion
 import uuid
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+# Managers (only) make and revoke API keys, set up webhook endpoints and read the delivery
+# log in the admin (which is theirs alone: crm/admin_site.py).
+GRANTS = [
+    ("apikey", ("view", "add", "change")),
+    ("webhookendpoint", ("view", "add", "change", "delete")),
+    ("webhookdelivery", ("view", "change")),
+]
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("api")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [f"{action}_{model}" for model, actions in GRANTS for action in actions]
+    group, _ = Group.objects.get_or_create(name="Manager")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="api", codename__in=codenames)
+    )
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name="Manager"):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="api"))
+
 
 
 class Migration(migrations.Migration):
@@ -13,6 +44,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("crm", "0003_staff_roles"),
     ]
 
     operations = [
@@ -75,4 +109,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['due_at'], name='webhook_delivery_due'), models.Index(condition=models.Q(('status__in', ['queued', 'sending'])), fields=['claimed_at'], name='webhook_delivery_claimed')],
             },
         ),
+        migrations.RunPython(grant, revoke),
     ]
