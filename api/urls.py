@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include((resources, "api"))),
     # The managers' reports, at the URLs they always had (reports/api_urls.py).
     path("", include("reports.api_urls")),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="api_not_found"),
+    # Any path at all, newlines included (`.` would stop at one).
+    re_path(r"^[\s\S]*\Z", views.NotFoundView.as_view(), name="api_not_found"),
 ]
