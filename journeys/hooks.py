@@ -18,7 +18,8 @@ The hooks and what their listeners receive (keyword arguments):
 - DATES_CHANGED: `journey`, `changed` ({field name: (old date, new date)}).
 - JOURNEYS_SEEDED: `journey_ids` (the demo seeder wrote these in bulk, events included).
 
-Order bands: 100-199 followups (messages), 200-299 care, 300-399 feedback.
+Order bands: 100-199 followups (messages), 200-299 care, 300-399 feedback, 400-499 api
+(outgoing webhooks).
 """
 
 from __future__ import annotations

@@ -25,8 +25,20 @@ ALLOWED = {
     "journeys": {"audit", "crm", "journeys"},
     "followups": {"audit", "crm", "journeys", "followups"},
     "care": {"audit", "crm", "journeys", "followups", "care"},
+    # The REST API and outgoing webhooks: on top, beside the dashboard.
+    "api": {"audit", "crm", "journeys", "followups", "api"},
 }
-FIRST_PARTY = {"audit", "crm", "journeys", "followups", "reports", "privacy", "care", "feedback"}
+FIRST_PARTY = {
+    "audit",
+    "crm",
+    "journeys",
+    "followups",
+    "reports",
+    "privacy",
+    "care",
+    "feedback",
+    "api",
+}
 # crm's own people layer: what journeys builds on, so it imports nothing above it.
 CRM_CORE = ["models.py", "roles.py", "services.py", "selectors.py", "env.py"]
 
@@ -66,8 +78,13 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
 
 
 def test_followups_and_care_listen_in_their_bands() -> None:
-    assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
-    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan"]
+    # api.webhooks last (band 400): it only queues deliveries of what the others decided.
+    assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan", "api.webhooks"]
+    assert hooks.listeners(hooks.JOURNEY_MOVED) == [
+        "followups.replan",
+        "care.plan",
+        "api.webhooks",
+    ]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
 
@@ -103,6 +120,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "test.early",
         "followups.replan",
         "care.plan",
+        "api.webhooks",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.
