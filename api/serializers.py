@@ -265,7 +265,10 @@ class InquiryCreateSerializer(serializers.Serializer):
         default="",
         help_text="IANA zone; empty: the country's zone.",
     )
-    source = serializers.ChoiceField(choices=PatientSource.choices, default=PatientSource.OTHER)
+    # "source" is also a Field attribute (the attribute to read): the stubs object.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=PatientSource.choices, default=PatientSource.OTHER
+    )
     procedure = IdField()
     coordinator = IdField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)

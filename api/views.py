@@ -415,7 +415,7 @@ class InquiryCreate(ApiView):
         visible = journeys_visible_to(request.user).filter(pk=journey.pk).first()
         if visible is None:
             # Another coordinator's patient: say nothing that tells this caller about them.
-            body = {"status": "routed", "detail": ROUTED, "journey": None}
+            body: dict[str, Any] = {"status": "routed", "detail": ROUTED, "journey": None}
             return Response(s.InquiryResultSerializer(body).data, status=202)
         body = {"status": "created", "detail": "Inquiry created.", "journey": visible}
         return Response(s.InquiryResultSerializer(body).data, status=201)

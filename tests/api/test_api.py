@@ -551,3 +551,22 @@ def test_schema_is_openapi_3_1_and_the_docs_use_local_files(client: Client) -> N
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "http" not in page.replace("http-equiv", "")  # no CDN, nothing remote
     assert "<script>" not in page and "<style" not in page  # the CSP allows neither
+
+
+def test_the_api_key_command_prints_a_working_key_once(manager: User, journey: Journey) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "api_key", "create", "--user", "maria", "--name", "Script", stdout=out, stderr=StringIO()
+    )
+    raw = out.getvalue().strip()
+    assert KeyClient(raw).get("/api/v1/journeys/").status_code == 200
+    listed = StringIO()
+    call_command("api_key", "list", stdout=listed)
+    assert "Script" in listed.getvalue() and raw not in listed.getvalue()
+    key = ApiKey.objects.get(name="Script")
+    call_command("api_key", "revoke", "--id", str(key.pk), stdout=StringIO())
+    assert KeyClient(raw).get("/api/v1/journeys/").status_code == 401
