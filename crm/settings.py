@@ -168,6 +168,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "crm/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "crm.accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "crm.accounts.lockout.lockout_username"
 # Two-factor sign-in (TOTP apps, plus one-time recovery codes): always for managers and
 # superusers, for coordinators when they enrol, for everyone with REQUIRE_2FA_FOR_ALL=1.
 REQUIRE_2FA_FOR_ALL = env_bool("REQUIRE_2FA_FOR_ALL", False)
