@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # OpenAPI 3.1 for /api/v1/schema/; the sidecar serves Swagger UI's files from static
+    # (pinned in pyproject.toml), never a CDN.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "anymail",
     "django_htmx",
     # Sign-in hardening: lockout after repeated failures, and the second factor.
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "transfer",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +171,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "crm/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "crm.accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "crm.accounts.lockout.lockout_username"
 # Two-factor sign-in (TOTP apps, plus one-time recovery codes): always for managers and
 # superusers, for coordinators when they enrol, for everyone with REQUIRE_2FA_FOR_ALL=1.
 REQUIRE_2FA_FOR_ALL = env_bool("REQUIRE_2FA_FOR_ALL", False)
@@ -344,13 +350,52 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 # (Authorization: Bearer <token>) or a signed-in manager. Empty: managers only.
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
+# The REST API v1 (api/): API keys or the browser session (with CSRF), cursor pages,
+# RFC 9457 problem details for every error, a rate per key or person.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per key (or signed-in person) per minute; past it a 429 with Retry-After.
+API_THROTTLE_RATE = f"{env_int('API_THROTTLE_PER_MINUTE', 600, minimum=1)}/min"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Patient-journey CRM API",
+    "DESCRIPTION": "REST API v1: patients, journeys and their moves, interactions, "
+    "messages, events, procedures, clinics, inquiries and reports. Authenticate with "
+    "`Authorization: Bearer <API key>` (or the browser session). Errors are RFC 9457 "
+    "problem details (application/problem+json).",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "journeys.models.Stage",
+        "OutcomeEnum": "journeys.models.Outcome",
+        "EventKindEnum": "journeys.models.EventKind",
+        "InteractionKindEnum": "crm.models.InteractionKind",
+        "InteractionDirectionEnum": "crm.models.InteractionDirection",
+        "MessageKindEnum": "followups.models.Kind",
+        "MessageDirectionEnum": "followups.models.Direction",
+    },
 }
 
 # --- Follow-ups (timed emails: followups/README.md) ------------------------------------
@@ -546,3 +591,25 @@ INTAKE_CONSENT_VERSION = env_str("INTAKE_CONSENT_VERSION", "2026-11-29")
 FEEDBACK_CHANGE_DAYS = env_int("FEEDBACK_CHANGE_DAYS", 7, minimum=1)
 # Working days (Monday to Friday) the clinic's manager has to resolve a recovery case.
 FEEDBACK_RECOVERY_WORKING_DAYS = env_int("FEEDBACK_RECOVERY_WORKING_DAYS", 2, minimum=1)
+# --- Outgoing webhooks (api/webhooks.py) -----------------------------------------------
+# The dispatcher claims due deliveries every N seconds (and right after a commit that
+# made some), at most BATCH_SIZE per transaction; a claim older than CLAIM_TIMEOUT
+# seconds (a worker died) is returned to pending. Each POST waits at most TIMEOUT seconds.
+WEBHOOKS_DISPATCH_INTERVAL = env_int("WEBHOOKS_DISPATCH_INTERVAL", 30, minimum=1)
+WEBHOOKS_BATCH_SIZE = env_int("WEBHOOKS_BATCH_SIZE", 100, minimum=1)
+WEBHOOKS_CLAIM_TIMEOUT = env_int("WEBHOOKS_CLAIM_TIMEOUT", 300, minimum=5)
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10, minimum=1)
+# Seconds before each retry of a failed POST; after the last the delivery is failed.
+try:
+    WEBHOOKS_RETRY_DELAYS = [
+        int(v) for v in env_list("WEBHOOKS_RETRY_DELAYS", ["60", "300", "1800", "7200", "21600"])
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "WEBHOOKS_RETRY_DELAYS must be comma-separated seconds, e.g. 60,300,1800."
+    ) from None
+CELERY_BEAT_SCHEDULE["api-webhooks-dispatch"] = {
+    "task": "api.tasks.webhooks_dispatch",
+    "schedule": float(WEBHOOKS_DISPATCH_INTERVAL),
+    "options": {"expires": float(WEBHOOKS_DISPATCH_INTERVAL)},
+}

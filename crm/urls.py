@@ -74,7 +74,8 @@ urlpatterns = [
     path("inquire/", include("intake.urls")),
     # CSV import (managers) and export (staff, scoped): transfer/.
     path("transfer/", include("transfer.urls")),
-    path("api/v1/", include("reports.api_urls")),
+    # The REST API v1 and its OpenAPI schema and docs (api/urls.py, the reports included).
+    path("api/v1/", include("api.urls")),
     # Managers: the audit trail, a patient's export and erasure.
     path("", include("privacy.urls")),
     # The coordinators' dashboard: "/" is My day.

@@ -20,11 +20,12 @@ The hooks and what their listeners receive (keyword arguments):
 
 Historical inquiries imported in bulk (journeys.services.journeys_import_history, the
 CSV import's --historical) fire no hook at all: an inquiry received months ago gets no
-acknowledgment, nudges or automatic assignment. Their CREATED events carry
+acknowledgment, nudges, automatic assignment or webhook. Their CREATED events carry
 {"imported": true, "historical": true}.
 
 Order bands: 0-99 intake (automatic assignment, before the acknowledgment is planned),
-100-199 followups (messages), 200-299 care, 300-399 feedback.
+100-199 followups (messages), 200-299 care, 300-399 feedback, 400-499 api (outgoing
+webhooks).
 """
 
 from __future__ import annotations

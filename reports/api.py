@@ -1,12 +1,14 @@
 """The reports API: the same selectors and numbers as the Reports pages, as JSON.
 
-Session authentication for now (settings.REST_FRAMEWORK); managers only.
+Managers only, by API key or session (settings.REST_FRAMEWORK); mounted by api/urls.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,6 +81,18 @@ def funnel_report_data(report: FunnelReport) -> dict[str, Any]:
     }
 
 
+@extend_schema(
+    tags=["reports"],
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE),
+        OpenApiParameter("to", OpenApiTypes.DATE),
+        OpenApiParameter(
+            "group_by", str, enum=["", "coordinator", "clinic", "procedure", "country", "source"]
+        ),
+        OpenApiParameter("compare", str, enum=["0", "1"]),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
 class FunnelReportView(APIView):
     """GET /api/v1/reports/funnel/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=&compare=1
 
@@ -91,7 +105,17 @@ class FunnelReportView(APIView):
         try:
             params = parse_params(request.query_params)
         except ReportParamsError as exc:
-            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+            # An RFC 9457 problem like the rest of the API; `errors` maps each parameter
+            # to its message.
+            problem = {
+                "type": "/api/v1/problems/validation",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": str(exc),
+                "instance": request.path,
+                "errors": exc.errors,
+            }
+            return Response(problem, status=400, content_type="application/problem+json")
         return Response(funnel_report_data(funnel_report(params)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -23,6 +24,19 @@ def client_ip(request: HttpRequest) -> str:
         if hops:
             return hops[-1]
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# No username is longer (Django's User.username); axes' AccessAttempt holds 255.
+USERNAME_MAX_LENGTH = 150
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """AXES_USERNAME_CALLABLE: the username a failed sign-in counts against, cut to what a
+    username can be. Django's sign-in form does not enforce the length before it tries
+    to authenticate, so a 10 kB "username" reached axes' varchar(255) column: a 500."""
+    source = credentials if credentials else request.POST
+    value = str((source or {}).get("username") or "")
+    return value.replace("\x00", "")[:USERNAME_MAX_LENGTH]
 
 
 @dataclass(frozen=True)

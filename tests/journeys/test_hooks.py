@@ -32,6 +32,8 @@ ALLOWED = {
     # journeys' services; managers' pages from privacy, the board's filters from
     # crm.dashboard).
     "transfer": {"audit", "crm", "journeys", "privacy", "transfer"},
+    # The REST API and outgoing webhooks: on top, beside the dashboard.
+    "api": {"audit", "crm", "journeys", "followups", "api"},
 }
 # Apps that are screens themselves and may use the dashboard's access and filters.
 SCREENS = {"transfer"}
@@ -46,6 +48,7 @@ FIRST_PARTY = {
     "feedback",
     "intake",
     "transfer",
+    "api",
 }
 # crm's own people layer: what journeys builds on, so it imports nothing above it.
 CRM_CORE = ["models.py", "roles.py", "services.py", "selectors.py", "env.py"]
@@ -87,13 +90,19 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
 
 
 def test_followups_and_care_listen_in_their_bands() -> None:
-    # intake's assignment first: followups' acknowledgment speaks as the chosen coordinator.
-    assert hooks.listeners(hooks.JOURNEY_CREATED) == ["intake.assign", "followups.replan"]
+    # intake's assignment first: followups' acknowledgment speaks as the chosen coordinator;
+    # api.webhooks last (band 400): it only queues deliveries of what the others decided.
+    assert hooks.listeners(hooks.JOURNEY_CREATED) == [
+        "intake.assign",
+        "followups.replan",
+        "api.webhooks",
+    ]
     assert hooks.listeners(hooks.JOURNEY_MOVED) == [
         "followups.replan",
         "care.plan",
         "care.bill_guard",
         "feedback.referral",
+        "api.webhooks",
     ]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == [
@@ -136,6 +145,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "care.plan",
         "care.bill_guard",
         "feedback.referral",
+        "api.webhooks",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.

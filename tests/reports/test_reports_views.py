@@ -86,7 +86,8 @@ def test_coordinator_is_refused(client, coordinator, name):
 
 def test_api_refuses_coordinator_and_anonymous(client, coordinator):
     url = reverse("reports_api:funnel")
-    assert client.get(url).status_code == 403
+    # No credentials: 401 asking for them (an API key or a session; api/auth.py).
+    assert client.get(url).status_code == 401
     client.force_login(coordinator)
     response = client.get(url)
     assert response.status_code == 403
