@@ -25,6 +25,8 @@ from django.utils import timezone
 from crm.models import Patient, PatientSource, Procedure
 from crm.services import patient_create
 from crm.timezones import main_zone
+from feedback import services as feedback_services
+from feedback.models import ReferralChannel
 from followups.inbound.store import inquiry_procedure
 from followups.services import message_record_inquiry, patient_opt_out_marketing
 from intake.abuse import key_new
@@ -61,15 +63,14 @@ class SubmitResult:
 DUPLICATE_WITHIN = dt.timedelta(days=1)
 
 
-def referral_attribute(*, submission: IntakeSubmission, patient: Patient) -> None:
-    """REFERRAL ATTRIBUTION: the single call site for feedback/'s referral codes.
-
-    The raw code is kept on the submission (`referral_code`); feedback/ (built in
-    parallel) attributes it to the referring patient. Until it is merged this does
-    nothing; the integrator replaces the body with feedback's attribution service, e.g.
-    `feedback.services.referral_attribute(code=..., patient_id=..., journey_id=...)`.
-    """
-    return None
+def referral_attribute(*, submission: IntakeSubmission, journey_id: int) -> None:
+    """The form's referral code (`?ref=` or the JSON `referral_code`), kept raw on the
+    submission, attributed through feedback's service: the patient gets `referred_by` and
+    source "referral", the referrer's Referral row counts it. An unknown code or a
+    self-referral changes nothing (feedback's service never raises for a bad code)."""
+    feedback_services.referral_attribute(
+        journey_id=journey_id, code=submission.referral_code, channel=ReferralChannel.INTAKE
+    )
 
 
 def _record(
@@ -161,7 +162,7 @@ def intake_submit(
         # Someone waits for an answer (My day's queue); not a reply, so nothing stops.
         journey_mark_waiting(journey_id=journey.pk, at=at, patient_replied=False)
         if data.referral_code:
-            referral_attribute(submission=submission, patient=journey.patient)
+            referral_attribute(submission=submission, journey_id=journey.pk)
     return SubmitResult(submission, journey)
 
 

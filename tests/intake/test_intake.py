@@ -17,6 +17,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from crm.models import Patient, Procedure
+from feedback.models import Referral, ReferralChannel
+from feedback.services import referral_code_ensure
 from followups.models import Attachment, InboundLabel, Message, ScheduledMessage
 from intake import abuse
 from intake.models import IntakeSite, IntakeSubmission, SubmissionStatus
@@ -560,3 +562,19 @@ def test_a_manager_accepts_held_submissions_in_the_admin(
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.status == SubmissionStatus.ACCEPTED and held.journey_id is not None
+
+
+def test_a_referral_code_on_the_form_attributes_the_new_inquiry_to_its_referrer(
+    client: Client, procedure: Procedure, eager: None
+) -> None:
+    """The code from a happy patient's referral link (feedback/) reaches the referrer."""
+    referrer = make_patient(email="anna@example.de", full_name="Anna Weber")
+    code = referral_code_ensure(patient_id=referrer.pk).code
+    response = form_post(client, procedure, ref=code.lower())
+    assert response.status_code == 302
+
+    friend = Patient.objects.get(email="lucia@example.es")
+    assert (friend.referred_by_id, friend.source) == (referrer.pk, "referral")
+    referral = Referral.objects.get()
+    assert (referral.referrer_id, referral.channel) == (referrer.pk, ReferralChannel.INTAKE)
+    assert referral.journey.patient_id == friend.pk

@@ -27,7 +27,8 @@ ALLOWED = {
     "care": {"audit", "crm", "journeys", "followups", "care"},
     # feedback's survey lives on care's patient page (its signed links): care, never back.
     "feedback": {"audit", "crm", "journeys", "followups", "care", "feedback"},
-    "intake": {"audit", "crm", "journeys", "followups", "intake"},
+    # intake attributes referral codes through feedback's service.
+    "intake": {"audit", "crm", "journeys", "followups", "feedback", "intake"},
     # CSV import/export: a screen on top, like reports (writes through crm's and
     # journeys' services; managers' pages from privacy, the board's filters from
     # crm.dashboard).
