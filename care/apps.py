@@ -6,7 +6,7 @@ class CareConfig(AppConfig):
     verbose_name = "Care"
 
     def ready(self) -> None:
-        from care import links, services
+        from care import demo, links, services
         from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
@@ -16,6 +16,8 @@ class CareConfig(AppConfig):
         hooks.register(
             hooks.DATES_CHANGED, services.on_dates_changed, order=200, name="care.plan_dates"
         )
+        # Demo journeys written in bulk get their after-care steps, check-ins, escalations.
+        hooks.register(hooks.JOURNEYS_SEEDED, demo.care_seed_demo, order=200, name="care.seed_demo")
         # links.page and the one-click check-in links in followups' templates.
         context.register_links("care", links.template_links, links.sample_links())
         # A reply saying "I need help" counts like the button.

@@ -69,7 +69,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
     assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
     assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan"]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
-    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
+    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded", "care.seed_demo"]
 
 
 def test_unknown_hook_is_refused() -> None:
