@@ -21,7 +21,8 @@ import datetime as dt
 import json
 import random
 from collections.abc import Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, models
@@ -44,18 +45,19 @@ from care.models import (
 )
 from care.selectors import PROCEDURE_STAGE_DAYS, UNCONFIRMED_AFTER_DAYS
 from care.services import _anchor_date, _email_due, _managers
+from crm.models import Procedure
 from followups.scheduling import zone
 from journeys.models import EventKind, Journey, JourneyEvent, Outcome, Stage
 
 # Completed journeys older than this get nothing: the report's periods look back months,
 # not years, and seeding stays quick.
-CLOSED_WITHIN = dt.timedelta(days=180)
+CLOSED_WITHIN = dt.timedelta(days=120)
 # Shares of past must-confirm steps: confirmed in time, confirmed late, a problem
 # reported; the rest stay open (missed, or on My day while the journey is active).
-ON_TIME, LATE, PROBLEM = 0.72, 0.10, 0.04
+ON_TIME, LATE, PROBLEM = 0.72, 0.10, 0.03
 # Per day in the procedure stage: the chance of a check-in answer, and of each answer.
-CHECKIN_DAILY = 0.55
-HELP_SHARE, QUESTION_SHARE, HIGH_PAIN_SHARE = 0.03, 0.08, 0.03
+CHECKIN_DAILY = 0.4
+HELP_SHARE, QUESTION_SHARE, HIGH_PAIN_SHARE = 0.015, 0.08, 0.015
 DAY = dt.timedelta(days=1)
 
 
@@ -246,6 +248,50 @@ class _Writer:
         return notices
 
 
+# What the listener reads of a journey: the fields services._anchor_date and _email_due
+# use, read as plain values (model instances for a million journeys cost more than the rest).
+_FIELDS = (
+    "pk",
+    "stage",
+    "outcome",
+    "coordinator_id",
+    "clinic_id",
+    "procedure_id",
+    "stage_entered_at",
+    "procedure_at",
+    "followup_at",
+    "closed_at",
+    "planned_procedure",
+    "planned_departure",
+    "patient__timezone",
+)
+
+
+def _journeys(journey_ids: list[int], now: dt.datetime) -> list[SimpleNamespace]:
+    """The chunk's journeys past the procedure (active, or completed lately), oldest id
+    first, as attribute bags shaped like a Journey with its patient and procedure."""
+    procedures = {
+        p["pk"]: SimpleNamespace(**p)
+        for p in Procedure.objects.values("pk", "name", "typical_stay_days")
+    }
+    journeys = Journey.objects.filter(stage__in=[Stage.PROCEDURE, Stage.FOLLOWUP]).filter(
+        Q(outcome=Outcome.ACTIVE) | Q(outcome=Outcome.COMPLETED, closed_at__gte=now - CLOSED_WITHIN)
+    )
+    low, high = min(journey_ids), max(journey_ids)
+    if high - low + 1 == len(set(journey_ids)):
+        # The seeder reserves a chunk's ids in one go: a range, cheaper than a long IN list.
+        journeys = journeys.filter(pk__gte=low, pk__lte=high)
+    else:
+        journeys = journeys.filter(pk__in=journey_ids)
+    found = []
+    for values in journeys.order_by("pk").values_list(*_FIELDS):
+        row = dict(zip(_FIELDS, values, strict=True))
+        row["patient"] = SimpleNamespace(timezone=row.pop("patient__timezone"))
+        row["procedure"] = procedures[row["procedure_id"]]
+        found.append(SimpleNamespace(**row))
+    return found
+
+
 def care_seed_demo(*, journey_ids: list[int], now: dt.datetime | None = None) -> int:
     """journeys.hooks JOURNEYS_SEEDED listener (order 200). Returns the journeys given care
     rows. Deterministic for the same journeys (a random generator seeded by their ids)."""
@@ -253,15 +299,7 @@ def care_seed_demo(*, journey_ids: list[int], now: dt.datetime | None = None) ->
     if not journey_ids:
         return 0
     by_procedure, by_name = _plans()
-    journeys = list(
-        Journey.objects.filter(pk__in=journey_ids, stage__in=[Stage.PROCEDURE, Stage.FOLLOWUP])
-        .filter(
-            Q(outcome=Outcome.ACTIVE)
-            | Q(outcome=Outcome.COMPLETED, closed_at__gte=now - CLOSED_WITHIN)
-        )
-        .select_related("patient", "procedure")
-        .order_by("pk")
-    )
+    journeys = _journeys(journey_ids, now)
     if not journeys:
         return 0
     rng = random.Random(journeys[0].pk * 7919 + len(journey_ids))
@@ -271,7 +309,7 @@ def care_seed_demo(*, journey_ids: list[int], now: dt.datetime | None = None) ->
         steps = by_procedure.get(journey.procedure_id) or by_name.get(
             journey.procedure.name.lower(), []
         )
-        written.append(_Journey(journey, steps, rng, out, now))
+        written.append(_Journey(cast(Journey, journey), steps, rng, out, now))
         written[-1].write()
     # A few patients in the procedure stage asked for help in the last hours: My day's
     # "Needs help now" has something to show (one waiting, the others acknowledged).
