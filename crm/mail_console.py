@@ -29,8 +29,8 @@ class EmailBackend(console.EmailBackend):
             "attachment " + str(getattr(a, "filename", None) or "(MIME part)")
             for a in message.attachments
         ]
-        self.stream.write("\n".join(headers) + "\n\n")
-        self.stream.write(str(message.body).rstrip("\n") + "\n")
+        text = "\n".join(headers) + "\n\n" + str(message.body).rstrip("\n") + "\n"
         if others:
-            self.stream.write(f"[also: {', '.join(str(o) for o in others)}]\n")
-        self.stream.write("-" * 79 + "\n")
+            text += f"[also: {', '.join(str(o) for o in others)}]\n"
+        # One write: a Celery worker logs each write to its redirected stdout as a record.
+        self.stream.write(text + "-" * 79 + "\n")
