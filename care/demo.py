@@ -54,10 +54,10 @@ from journeys.models import EventKind, Journey, JourneyEvent, Outcome, Stage
 CLOSED_WITHIN = dt.timedelta(days=120)
 # Shares of past must-confirm steps: confirmed in time, confirmed late, a problem
 # reported; the rest stay open (missed, or on My day while the journey is active).
-ON_TIME, LATE, PROBLEM = 0.72, 0.10, 0.03
+ON_TIME, LATE, PROBLEM = 0.72, 0.10, 0.04
 # Per day in the procedure stage: the chance of a check-in answer, and of each answer.
 CHECKIN_DAILY = 0.4
-HELP_SHARE, QUESTION_SHARE, HIGH_PAIN_SHARE = 0.015, 0.08, 0.015
+HELP_SHARE, QUESTION_SHARE, HIGH_PAIN_SHARE = 0.02, 0.08, 0.02
 DAY = dt.timedelta(days=1)
 
 
@@ -320,7 +320,7 @@ def care_seed_demo(*, journey_ids: list[int], now: dt.datetime | None = None) ->
         and j.journey.outcome == Outcome.ACTIVE
         and not j.escalated
     ]
-    for n, j in enumerate(rng.sample(calling, min(len(calling), 1 + len(written) // 60))):
+    for n, j in enumerate(rng.sample(calling, min(len(calling), 2 + len(written) // 60))):
         j.help_just_now(acknowledged=n % 2 == 1)
     out.save(managers=[m.pk for m in _managers()], now=now)
     return len(journeys)
