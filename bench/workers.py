@@ -1,7 +1,7 @@
 """A real Celery worker for the benchmarks that measure through the broker (bench/care.py;
-bench/sends.py still starts its own the same way): started as its own process group on the bench's Redis db, stopped with
-its children, and a polling wait for what it writes to PostgreSQL (its mail backend is in
-another process, so the rows it records are what a bench can observe)."""
+bench/sends.py still starts its own the same way): started as its own process group on
+the bench's Redis db, stopped with its children, and a polling wait for what it writes to
+PostgreSQL (its mail backend is in another process: the rows are what a bench can see)."""
 
 from __future__ import annotations
 
