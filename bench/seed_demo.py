@@ -151,7 +151,7 @@ def main() -> None:
     overlap = ", on a worker thread" if stats.writer == "copy" else ""
     print(f"    writing      {timings.get('write', 0):>10.1f}  {stats.writer}{overlap}")
     print(f"    waiting      {timings.get('wait', 0):>10.1f}  for writes to finish")
-    followups = "skipped" if args.without_followups else "messages_plan_seeded"
+    followups = "skipped" if args.without_followups else "JOURNEYS_SEEDED: followups + care"
     print(f"    followups    {timings.get('followups', 0):>10.1f}  {followups}")
     print(f"    commit       {timings.get('commit', 0):>10.1f}  (deferred foreign key checks)")
     print(f"  patients/s     {stats.patients / wall:>10,.0f}")

@@ -6,7 +6,7 @@ class CareConfig(AppConfig):
     verbose_name = "Care"
 
     def ready(self) -> None:
-        from care import links, services
+        from care import demo, links, services
         from care.quotes import seed as quote_seed
         from care.quotes import services as quote_services
         from followups import context
@@ -27,6 +27,8 @@ class CareConfig(AppConfig):
         hooks.register(
             hooks.JOURNEYS_SEEDED, quote_seed.on_journeys_seeded, order=210, name="care.quotes_seed"
         )
+        # Demo journeys written in bulk get their after-care steps, check-ins, escalations.
+        hooks.register(hooks.JOURNEYS_SEEDED, demo.care_seed_demo, order=200, name="care.seed_demo")
         # links.page and the one-click check-in links in followups' templates.
         context.register_links("care", links.template_links, links.sample_links())
         # A reply saying "I need help" counts like the button.

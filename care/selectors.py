@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from care.links import page_url
@@ -34,21 +35,22 @@ PAGE_OUTCOMES = (Outcome.ACTIVE, Outcome.COMPLETED)
 
 def journey_for_token(token: str) -> Journey | None:
     """The journey a page token opens, or None: forged, expired, revoked (older version),
-    or the journey is lost/postponed. Two primary-key reads."""
+    or the journey is lost/postponed. One primary-key read, the link version with it."""
     read = read_page_token(token)
     if read is None:
         return None
     journey_id, version = read
-    current = (
-        CareAccess.objects.filter(journey_id=journey_id).values_list("version", flat=True).first()
-    )
-    if version != (current or 0):
-        return None
-    return (
+    current = CareAccess.objects.filter(journey_id=OuterRef("pk")).values("version")[:1]
+    journey = (
         Journey.objects.select_related("patient", "coordinator", "procedure", "clinic")
         .filter(pk=journey_id, outcome__in=PAGE_OUTCOMES)
-        .first()
+        .annotate(care_version=Coalesce(Subquery(current), 0))
+        .order_by()[:1]
     )
+    found = next(iter(journey), None)
+    if found is None or found.care_version != version:
+        return None
+    return found
 
 
 @dataclass
@@ -78,9 +80,13 @@ def page_data(
         journey=journey,
         today=today,
         latest=CheckIn.objects.filter(journey=journey).order_by("-created_at", "-id").first(),
-        open_escalation=Escalation.objects.filter(
-            journey=journey, resolved_at__isnull=True
-        ).first(),
+        # At most one is open (care_one_open); no ordering, so the journey's index serves.
+        open_escalation=next(
+            iter(
+                Escalation.objects.filter(journey=journey, resolved_at__isnull=True).order_by()[:1]
+            ),
+            None,
+        ),
         steps_due=[s for s in steps if s.status == StepStatus.OPEN and s.due_on <= today],
         steps_later=[s for s in steps if s.status == StepStatus.OPEN and s.due_on > today][:5],
         steps_answered=[s for s in steps if s.status != StepStatus.OPEN][-5:],

@@ -216,10 +216,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # an operator reads mail locally), SMTP, or an anymail ESP backend with its ANYMAIL_* settings.
 # Django 6.1's MAILERS replaces the EMAIL_* settings; the environment keeps the familiar names.
 # The console backend prints whole emails (health details included) into the log: it is the
-# default only with DEBUG on (`make run`); with DEBUG off the backend must be named.
-EMAIL_BACKEND_PATH = env_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else ""
-)
+# default only with DEBUG on (`make run`); with DEBUG off the backend must be named. The
+# default is crm.mail_console, Django's console backend printing the text part as written
+# (links copyable from the worker's console; the wire format cuts them).
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "crm.mail_console.EmailBackend" if DEBUG else "")
 if not EMAIL_BACKEND_PATH:
     raise ImproperlyConfigured(
         "EMAIL_BACKEND is required when DEBUG is off (e.g. "

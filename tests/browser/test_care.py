@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -152,19 +155,33 @@ def test_patient_taps_help_on_a_phone_and_it_reaches_my_day_then_the_managers(
     assert escalation.resolution == "Called; doctor on the way"
 
 
-@pytest.mark.parametrize("kind", ["forged", "other-journey"])
+@pytest.mark.parametrize("kind", ["forged", "expired", "other-journey", "revoked"])
 def test_a_bad_link_shows_nothing_and_changes_nothing(
     browser: Browser, live_server, coordinator, procedure, kind: str
 ) -> None:
     journey = procedure_journey(procedure, coordinator, "Lena Vogel")
     token = page_token(journey.pk, 0)
-    token = token[:-4] + "abcd" if kind == "forged" else page_token(journey.pk, 7)
+    if kind == "forged":
+        token = token[:-4] + ("abcd" if not token.endswith("abcd") else "dcba")
+    elif kind == "expired":
+        old = time.time() - (settings.CARE_LINK_MAX_AGE_DAYS + 1) * 86400
+        with mock.patch("django.core.signing.time.time", return_value=old):
+            token = page_token(journey.pk, 0)
+    elif kind == "other-journey":
+        # A valid link of another journey, its journey id swapped for this one's: the
+        # signature no longer matches.
+        other = procedure_journey(procedure, coordinator, "Max Braun")
+        _, _, signed = page_token(other.pk, 0).partition(":")
+        token = f"{journey.pk}.0:{signed}"
+    else:
+        token = page_token(journey.pk, 7)  # an older or newer link version
     phone = browser.new_context(viewport=PHONE, is_mobile=True)
     patient = phone.new_page()
     response = patient.goto(f"{live_server.url}/care/{token}/?answer=help")
     assert response is not None and response.status == 404
     expect(patient.get_by_role("alert")).to_contain_text("not valid")
     expect(patient.get_by_text("Lena")).to_have_count(0)
+    expect(patient.get_by_text("Max")).to_have_count(0)
     expect(patient.get_by_role("button")).to_have_count(0)
     phone.close()
     assert not CheckIn.objects.exists()

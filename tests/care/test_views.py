@@ -39,6 +39,21 @@ def test_get_with_an_answer_chooses_it_and_records_nothing(client, journey) -> N
     assert not Escalation.objects.exists()
 
 
+def test_the_page_reads_in_four_queries(client, journey, django_assert_num_queries) -> None:
+    """Journey (its patient, coordinator, procedure, clinic) with its link version,
+    after-care steps, latest check-in, open escalation."""
+    from care.services import checkin_record
+
+    checkin_record(journey_id=journey.pk, answer="help", nonce="n1", pain=8, note="Swelling")
+    url = path(template_links(journey)["page"])
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    html = response.content.decode()
+    assert journey.patient.full_name.split()[0] in html
+    assert journey.procedure.name in html and journey.clinic.name in html
+    assert journey.coordinator.email in html
+
+
 def test_one_tap_records_and_a_second_tap_changes_nothing(client, journey) -> None:
     url = path(page_url(journey))
     fields = form_fields(client.get(url).content.decode())

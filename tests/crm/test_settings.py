@@ -90,7 +90,7 @@ def test_embedded_defaults_need_no_servers(tmp_path):
     assert out.stdout.split() == [
         "django.db.backends.sqlite3",
         "filesystem://",
-        "django.core.mail.backends.console.EmailBackend",
+        "crm.mail_console.EmailBackend",
     ]
     assert (tmp_path / "celery" / "queue").is_dir()
 

@@ -108,6 +108,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == [
         "followups.plan_seeded",
+        "care.seed_demo",
         "care.quotes_seed",
         "feedback.seed_demo",
     ]
