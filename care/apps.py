@@ -7,6 +7,9 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from care import links, services
+        from care.travel import context as travel_context
+        from care.travel import demo as travel_demo
+        from care.travel import services as travel
         from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
@@ -16,6 +19,17 @@ class CareConfig(AppConfig):
         hooks.register(
             hooks.DATES_CHANGED, services.on_dates_changed, order=200, name="care.plan_dates"
         )
+        # The travel checklist: written when a journey is booked, and for seeded demo data.
+        hooks.register(hooks.JOURNEY_MOVED, travel.on_journey_moved, order=210, name="care.travel")
+        hooks.register(
+            hooks.JOURNEYS_SEEDED,
+            travel_demo.on_journeys_seeded,
+            order=210,
+            name="care.travel_demo",
+        )
+        # `travel.open` and `links.travel` in the pre-arrival emails.
+        context.register_links("care_travel", travel_context.links, travel_context.sample_links())
+        context.register_namespace("travel", travel_context.travel, travel_context.sample())
         # links.page and the one-click check-in links in followups' templates.
         context.register_links("care", links.template_links, links.sample_links())
         # A reply saying "I need help" counts like the button.
