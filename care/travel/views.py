@@ -9,10 +9,9 @@ typed and the reason in the patient's language (nothing lost, never a 500).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -26,8 +25,8 @@ from care.models import TravelStatus
 from care.travel import selectors, services
 from care.travel.words import travel_words
 from crm.inputs import parse_id
-from crm.roles import has_dashboard_role
 from crm.models import Clinic
+from crm.roles import has_dashboard_role
 from journeys.models import Journey
 from journeys.selectors import journeys_visible_to
 
