@@ -79,7 +79,8 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             return _invalid(request)
         if request.POST.get("action") != "travel":
             return _page_post(request, token, journey)
-        if journey.outcome != Outcome.ACTIVE:
+        # The page offers the checklist only while the patient travels.
+        if journey.outcome != Outcome.ACTIVE or journey.stage not in travel_selectors.TRAVEL_STAGES:
             return _invalid(request)
         result = travel_views.patient_post(request, token, journey)
         if isinstance(result, HttpResponse):

@@ -281,7 +281,7 @@ def travel_item_update(
         if by_patient and item.status == TravelStatus.NOT_NEEDED:
             raise TravelError("invalid", "This item is not needed for the trip.")
         for name, value in cleaned.items():
-            setattr(item, name, value if value is not None else None)
+            setattr(item, name, value)
         _check(journey, item, items)
         if by_patient:
             missing = [name for name in REQUIRED[kind] if not getattr(item, name)]

@@ -393,3 +393,15 @@ def test_the_migration_swaps_unedited_templates_only(db) -> None:
     assert "travel.open" in MessageTemplate.objects.get(key="prearrival_3", language="en").text
     edited = MessageTemplate.objects.get(key="prearrival_3", language="de")
     assert edited.subject == "Edited" and "travel.open" not in edited.text
+
+
+def test_after_arrival_the_page_takes_no_travel_entries(client, booked, coordinator) -> None:
+    url = path(page_url(booked))
+    token = token_of(client.get(url).content.decode())
+    journey_move(journey_id=booked.pk, target=Stage.ARRIVAL, actor=coordinator)
+    journey_move(journey_id=booked.pk, target=Stage.PROCEDURE, actor=coordinator)
+    html = client.get(url).content.decode()
+    assert "Ihre Reise-Checkliste" not in html
+    data = {"token": token, "action": "travel", "item": "flight_out", **FLIGHT}
+    assert client.post(url, data).status_code == 404
+    assert items(booked)["flight_out"].status == "todo"
