@@ -8,7 +8,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from care.models import AfterCarePlan, AfterCareStep, CheckIn, Escalation, JourneyStep
+from care.models import (
+    AfterCarePlan,
+    AfterCareStep,
+    CheckIn,
+    Escalation,
+    JourneyStep,
+    TravelDefault,
+    TravelItem,
+)
 
 
 class AfterCareStepInline(admin.StackedInline):
@@ -67,3 +75,26 @@ class CheckInAdmin(ReadOnly):
 class JourneyStepAdmin(ReadOnly):
     list_display = ("pk", "journey", "step", "due_on", "status", "email_status")
     list_filter = ("status", "email_status")
+
+
+@admin.register(TravelDefault)
+class TravelDefaultAdmin(admin.ModelAdmin):
+    """Which travel items a trip needs, per clinic or per procedure (the procedure's row
+    wins). Applies to journeys booked from now on; existing checklists are not rewritten."""
+
+    list_display = ("__str__", "flight_out", "hotel", "transfer", "visa", "companion", "deposit")
+    list_select_related = ("clinic", "procedure__clinic")
+    fields = (
+        ("clinic", "procedure"),
+        ("flight_out", "flight_back"),
+        ("hotel", "transfer"),
+        ("passport", "visa", "visa_countries"),
+        ("companion", "medical_docs", "deposit"),
+    )
+
+
+@admin.register(TravelItem)
+class TravelItemAdmin(ReadOnly):
+    list_display = ("pk", "journey", "kind", "status", "changed_at", "by_patient")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("journey",)

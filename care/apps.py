@@ -9,6 +9,9 @@ class CareConfig(AppConfig):
         from care import demo, links, services
         from care.quotes import seed as quote_seed
         from care.quotes import services as quote_services
+        from care.travel import context as travel_context
+        from care.travel import demo as travel_demo
+        from care.travel import services as travel
         from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
@@ -29,6 +32,17 @@ class CareConfig(AppConfig):
         )
         # Demo journeys written in bulk get their after-care steps, check-ins, escalations.
         hooks.register(hooks.JOURNEYS_SEEDED, demo.care_seed_demo, order=200, name="care.seed_demo")
+        # The travel checklist: written when a journey is booked, and for seeded demo data.
+        hooks.register(hooks.JOURNEY_MOVED, travel.on_journey_moved, order=210, name="care.travel")
+        hooks.register(
+            hooks.JOURNEYS_SEEDED,
+            travel_demo.on_journeys_seeded,
+            order=210,
+            name="care.travel_demo",
+        )
+        # `travel.open` and `links.travel` in the pre-arrival emails.
+        context.register_links("care_travel", travel_context.links, travel_context.sample_links())
+        context.register_namespace("travel", travel_context.travel, travel_context.sample())
         # links.page and the one-click check-in links in followups' templates.
         context.register_links("care", links.template_links, links.sample_links())
         # A reply saying "I need help" counts like the button.

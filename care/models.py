@@ -447,3 +447,133 @@ class BillLine(models.Model):
     @property
     def changed(self) -> bool:
         return self.amount != self.quoted_amount
+
+
+# --- Travel checklist -------------------------------------------------------------------
+
+
+class TravelKind(models.TextChoices):
+    FLIGHT_OUT = "flight_out", "Outbound flight"
+    FLIGHT_BACK = "flight_back", "Return flight"
+    HOTEL = "hotel", "Hotel"
+    TRANSFER = "transfer", "Airport transfer"
+    PASSPORT = "passport", "Passport valid for the trip"
+    VISA = "visa", "Visa"
+    COMPANION = "companion", "Companion"
+    MEDICAL_DOCS = "medical_docs", "Medical documents"
+    DEPOSIT = "deposit", "Deposit paid"
+
+
+class TravelStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    TODO = "todo", "To do"
+    ASKED = "asked", "Asked"
+    GIVEN = "given", "Given by the patient"
+    CONFIRMED = "confirmed", "Confirmed by us"
+
+
+class TravelDefault(models.Model):
+    """Which travel items a trip needs, set by managers in the admin. The row for the
+    journey's procedure wins, then the clinic's row, then the built-in defaults
+    (care.travel.services.BUILT_IN). A ticked box: the item is on the checklist ("to do")."""
+
+    clinic = models.ForeignKey(
+        "crm.Clinic", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    procedure = models.OneToOneField(
+        "crm.Procedure", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    flight_out = models.BooleanField("Outbound flight", default=True)
+    flight_back = models.BooleanField("Return flight", default=True)
+    hotel = models.BooleanField(default=True)
+    transfer = models.BooleanField("Airport transfer", default=True)
+    passport = models.BooleanField(default=True)
+    visa = models.BooleanField(default=False, help_text="Every patient of this clinic.")
+    visa_countries = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Patients from these countries need a visa (ISO codes, e.g. IN, NG, PK).",
+    )
+    companion = models.BooleanField(default=False)
+    medical_docs = models.BooleanField("Medical documents", default=True)
+    deposit = models.BooleanField("Deposit", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic"], condition=Q(procedure__isnull=True), name="care_travel_clinic"
+            ),
+            models.CheckConstraint(
+                condition=Q(clinic__isnull=False) | Q(procedure__isnull=False),
+                name="care_travel_default_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.procedure_id:
+            return f"Travel items for {self.procedure}"
+        return f"Travel items for {self.clinic}"
+
+
+class TravelChecklist(models.Model):
+    """Per journey: what is still open, kept by care.travel.services whenever an item
+    changes, so My day and the board read one joined row instead of nine."""
+
+    journey = models.OneToOneField(
+        "journeys.Journey", on_delete=models.CASCADE, primary_key=True, related_name="travel"
+    )
+    # Items needed and not yet confirmed by us (to do, asked, given by the patient).
+    open_count = models.PositiveSmallIntegerField(default=0)
+    # [[kind, status], ...] of those items, in checklist order.
+    open_items = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Travel checklist of journey #{self.journey_id}"
+
+
+class TravelItem(models.Model):
+    """One item of a journey's trip. The columns hold what each kind needs
+    (care.travel.services.FIELDS): a flight's number, date, time and airport (`place`), a
+    hotel's name, dates and confirmation (`reference`), a transfer's pick-up time and place,
+    a passport's or visa's expiry (`end_date`), a companion's name, the medical documents
+    received. Who changed it and when is here and, for the history, in JourneyEvents."""
+
+    journey = models.ForeignKey(
+        "journeys.Journey", on_delete=models.CASCADE, related_name="travel_items"
+    )
+    kind = models.CharField(max_length=16, choices=TravelKind.choices)
+    status = models.CharField(
+        max_length=16, choices=TravelStatus.choices, default=TravelStatus.TODO
+    )
+    number = models.CharField(max_length=12, blank=True)
+    date = models.DateField(null=True, blank=True)
+    time = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=120, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=60, blank=True)
+    documents = models.CharField(max_length=60, blank=True)  # "xray,photos,blood"
+    note = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField()
+    # None with by_patient False: the system (checklist set up from the defaults).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_patient = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["journey", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "kind"], name="care_travel_item_once"),
+        ]
+        indexes = [
+            # The driver sheet: outbound flights landing on a day.
+            models.Index(
+                fields=["date"], condition=Q(kind="flight_out"), name="care_travel_landing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of journey #{self.journey_id}"

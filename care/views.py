@@ -34,6 +34,9 @@ from care.models import Answer, Escalation
 from care.quotes import services as quote_services
 from care.quotes.selectors import page_quote
 from care.quotes.words import quote_words
+from care.travel import selectors as travel_selectors
+from care.travel import views as travel_views
+from care.travel.words import travel_words
 from care.words import words_for
 from crm.inputs import parse_id
 from crm.roles import has_dashboard_role
@@ -75,10 +78,19 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     if journey is None:
         return _invalid(request)
     language, words = words_for(journey.patient.preferred_language)
+    extra: dict[str, Any] = {}
     if request.method == "POST":
         if not constant_time_compare(request.POST.get("token", ""), token):
             return _invalid(request)
-        return _page_post(request, token, journey)
+        if request.POST.get("action") != "travel":
+            return _page_post(request, token, journey)
+        # The page offers the checklist only while the patient travels.
+        if journey.outcome != Outcome.ACTIVE or journey.stage not in travel_selectors.TRAVEL_STAGES:
+            return _invalid(request)
+        result = travel_views.patient_post(request, token, journey)
+        if isinstance(result, HttpResponse):
+            return _private(result)
+        extra = result  # refused: the page again, with the reason and what was typed
     data = selectors.page_data(journey, language=language)
     quotes = page_quote(journey, language=language, today=data.today)
     chosen = request.GET.get("answer", "")
@@ -121,8 +133,27 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
         "whatsapp": "".join(ch for ch in phone if ch.isdigit()),
         "emergency": settings.COMPANY_EMERGENCY_PHONE,
         "company": settings.COMPANY_NAME,
+        **_travel_context(journey, language, extra),
+        **extra,
     }
-    return _private(render(request, "care/page.html", context))
+    status = 400 if extra else 200
+    return _private(render(request, "care/page.html", context, status=status))
+
+
+def _travel_context(journey: Any, language: str, refused: dict[str, Any]) -> dict[str, Any]:
+    """The checklist section (templates/care/_travel.html) while the patient travels. After
+    a refused entry, the item shows what was typed, not what is stored."""
+    if journey.outcome != Outcome.ACTIVE or journey.stage not in travel_selectors.TRAVEL_STAGES:
+        return {"travel_items": []}
+    _, words = travel_words(language)
+    items = travel_selectors.item_views(journey, language)
+    posted = refused.get("travel_posted") or {}
+    for view in items:
+        if view.item.kind == refused.get("travel_error_item"):
+            for field in view.fields:
+                if field.name in posted:
+                    field.value = posted[field.name]
+    return {"travel_items": items, "tw": words}
 
 
 def _page_post(request: HttpRequest, token: str, journey: Any) -> HttpResponse:

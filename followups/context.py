@@ -18,6 +18,8 @@ Apps above followups add links without followups knowing them (care adds the pat
 page): `register_links(name, provider, sample)` from their AppConfig.ready(). `provider`
 takes the journey and returns {link name: URL}; `sample` is what validation and the admin
 preview render, so a template using `links.page` validates only when an app provides it.
+Likewise `register_namespace(name, provider, sample)` adds a whole top-level name (care adds
+`travel.open`, the patient's open travel items in their language) that followups never reads.
 """
 
 from __future__ import annotations
@@ -49,6 +51,19 @@ def register_links(
 
 def unregister_links(name: str) -> None:
     _link_providers.pop(name, None)
+
+
+# name -> (provider(journey) -> value, sample value); see the module docstring.
+_namespaces: dict[str, tuple[Callable[[Journey], Any], Any]] = {}
+
+
+def register_namespace(name: str, provider: Callable[[Journey], Any], sample: Any) -> None:
+    """Add a top-level template name (registering it again replaces it)."""
+    _namespaces[name] = (provider, sample)
+
+
+def unregister_namespace(name: str) -> None:
+    _namespaces.pop(name, None)
 
 
 def _provided_links(journey: Journey | None) -> dict[str, str]:
@@ -161,6 +176,7 @@ def template_context(
             "unsubscribe": links.get("unsubscribe", ""),
         },
         "company": company_context(),
+        **{name: provider(journey) for name, (provider, _) in _namespaces.items()},
     }
 
 
@@ -197,4 +213,5 @@ def sample_context() -> dict[str, Any]:
             "name": settings.COMPANY_NAME,
             "phone_emergency": settings.COMPANY_EMERGENCY_PHONE or "+90 212 555 0199",
         },
+        **{name: sample for name, (_, sample) in _namespaces.items()},
     }

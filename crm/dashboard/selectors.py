@@ -23,6 +23,7 @@ from django.db.models import (
     Case,
     DateTimeField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -34,6 +35,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from care.models import TravelKind, TravelStatus
 from crm.inputs import clean_text, parse_id
 from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
@@ -250,18 +252,27 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         parts=parts,
     )
 
-    # "Booked is not booked": a booked patient arriving soon (confirm travel, transfer and
-    # hotel), or one we have not heard from for a week (no inbound call, message or email;
-    # the booking itself counts as contact). Two lists, so each walks its own index and
-    # stops at the page size instead of testing every booked journey.
+    # "Booked is not booked": a booked patient arriving soon whose travel checklist still
+    # has open items (care's TravelChecklist summary row, joined by primary key; a journey
+    # booked before checklists existed has none and counts as open), or one we have not
+    # heard from for a week (no inbound call, message or email; the booking itself counts
+    # as contact). Two lists, so each walks its own index and stops at the page size
+    # instead of testing every booked journey.
     booked = active.filter(stage=Stage.BOOKED)
     soon = today + dt.timedelta(days=ARRIVING_SOON_DAYS)
     arriving = _section(
         _cards(
-            booked.filter(planned_arrival__range=(today, soon)).order_by("planned_arrival", "pk")
+            booked.filter(planned_arrival__range=(today, soon))
+            .filter(Q(travel__isnull=True) | Q(travel__open_count__gt=0))
+            .annotate(
+                travel_open=F("travel__open_count"), travel_open_items=F("travel__open_items")
+            )
+            .order_by("planned_arrival", "pk")
         ),
         parts=parts,
     )
+    for row in arriving.rows:
+        row.travel_labels = travel_open_labels(row.travel_open_items)
     quiet_since = now - QUIET_AFTER
     heard_lately = Exists(
         Interaction.objects.filter(
@@ -324,6 +335,18 @@ def my_day(user: Actor, *, now: dt.datetime | None = None) -> MyDay:
         today_date=today,
         tomorrow_date=tomorrow,
     )
+
+
+def travel_open_labels(open_items: list[list[str]] | None) -> list[str]:
+    """ "Outbound flight: asked" for each open item of a travel checklist summary; None (no
+    checklist yet) reads as not started."""
+    if open_items is None:
+        return ["Travel checklist not started"]
+    kinds, statuses = dict(TravelKind.choices), dict(TravelStatus.choices)
+    return [
+        f"{kinds.get(kind, kind)}: {statuses.get(status, status).lower()}"
+        for kind, status in open_items
+    ]
 
 
 # --- The board --------------------------------------------------------------------------
@@ -437,9 +460,9 @@ def board_column_page(
     ordered = journeys.order_by("stage_entered_at", "pk")
     ids = page_ids(ordered, BOARD_PAGE + 1, parts)
     cards: list[Journey] = list(
-        _cards(ordered.filter(pk__in=ids)).annotate(next_checkin=next_checkin_subquery())[
-            : BOARD_PAGE + 1
-        ]
+        _cards(ordered.filter(pk__in=ids)).annotate(
+            next_checkin=next_checkin_subquery(), travel_open=F("travel__open_count")
+        )[: BOARD_PAGE + 1]
     )
     more = len(cards) > BOARD_PAGE
     cards = cards[:BOARD_PAGE]

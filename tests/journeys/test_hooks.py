@@ -102,6 +102,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "followups.replan",
         "care.plan",
         "care.bill_guard",
+        "care.travel",
         "feedback.referral",
         "api.webhooks",
     ]
@@ -110,6 +111,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "followups.plan_seeded",
         "care.seed_demo",
         "care.quotes_seed",
+        "care.travel_demo",
         "feedback.seed_demo",
     ]
 
@@ -146,6 +148,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "followups.replan",
         "care.plan",
         "care.bill_guard",
+        "care.travel",
         "feedback.referral",
         "api.webhooks",
         "test.late",
