@@ -8,7 +8,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from care.models import AfterCarePlan, AfterCareStep, CheckIn, Escalation, JourneyStep
+from care.models import (
+    AfterCarePlan,
+    AfterCareStep,
+    CheckIn,
+    Escalation,
+    JourneyStep,
+    RiskPhrase,
+)
 
 
 class AfterCareStepInline(admin.StackedInline):
@@ -67,3 +74,14 @@ class CheckInAdmin(ReadOnly):
 class JourneyStepAdmin(ReadOnly):
     list_display = ("pk", "journey", "step", "due_on", "status", "email_status")
     list_filter = ("status", "email_status")
+
+
+@admin.register(RiskPhrase)
+class RiskPhraseAdmin(admin.ModelAdmin):
+    """The booked-risk word lists: managers add a phrasing or a competitor's name here;
+    the next recompute (a reply, or the nightly run) uses it."""
+
+    list_display = ("phrase", "category", "language", "active")
+    list_filter = ("category", "language", "active")
+    list_editable = ("active",)
+    search_fields = ("phrase",)

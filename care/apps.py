@@ -7,6 +7,8 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from care import links, services
+        from care.risk import reasons as risk_reasons
+        from care.risk import services as risk
         from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
@@ -21,4 +23,19 @@ class CareConfig(AppConfig):
         # A reply saying "I need help" counts like the button.
         followups_hooks.register(
             followups_hooks.INBOUND_REPLY_STORED, services.on_inbound_reply, name="care.help_reply"
+        )
+
+        # Booked-risk flags (care/risk/): the built-in reasons, then when to recompute.
+        risk_reasons.register_defaults()
+        hooks.register(hooks.JOURNEY_MOVED, risk.on_journey_moved, order=210, name="care.risk")
+        hooks.register(
+            hooks.JOURNEYS_SEEDED, risk.on_journeys_seeded, order=210, name="care.risk_seeded"
+        )
+        followups_hooks.register(
+            followups_hooks.INBOUND_REPLY_STORED, risk.on_inbound_reply, name="care.risk_reply"
+        )
+        followups_hooks.register(
+            followups_hooks.MESSAGE_STATUS_CHANGED,
+            risk.on_message_status_changed,
+            name="care.risk_delivery",
         )

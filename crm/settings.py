@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -483,4 +484,25 @@ CELERY_BEAT_SCHEDULE["care-dispatch"] = {
     "task": "care.tasks.dispatch_due",
     "schedule": float(CARE_DISPATCH_INTERVAL),
     "options": {"expires": float(CARE_DISPATCH_INTERVAL)},
+}
+
+# --- Booked-risk flags (care/risk/, README "Booked-risk flags") -------------------------
+# A booked journey's reasons add up to a score; at or above these it is "watch" / "high".
+RISK_WATCH_SCORE = env_int("RISK_WATCH_SCORE", 20, minimum=1)
+RISK_HIGH_SCORE = env_int("RISK_HIGH_SCORE", 50, minimum=1)
+if RISK_HIGH_SCORE <= RISK_WATCH_SCORE:
+    raise ImproperlyConfigured(
+        f"RISK_HIGH_SCORE={RISK_HIGH_SCORE} must be above RISK_WATCH_SCORE={RISK_WATCH_SCORE}."
+    )
+# Days without a word from a booked patient before "not heard from" counts.
+RISK_QUIET_DAYS = env_int("RISK_QUIET_DAYS", 7, minimum=1)
+# The nightly recompute of every booked journey (and the T-14 snapshots), at this UTC hour.
+RISK_NIGHTLY_HOUR = env_int("RISK_NIGHTLY_HOUR", 2, minimum=0)
+if RISK_NIGHTLY_HOUR > 23:
+    raise ImproperlyConfigured(f"RISK_NIGHTLY_HOUR={RISK_NIGHTLY_HOUR} is not an hour (0-23).")
+CELERY_BEAT_SCHEDULE["care-risk-nightly"] = {
+    "task": "care.tasks.risk_nightly",
+    "schedule": crontab(hour=RISK_NIGHTLY_HOUR, minute=0),
+    # A run that could not start within the hour waits for the next night.
+    "options": {"expires": 3600.0},
 }
