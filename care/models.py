@@ -327,6 +327,11 @@ class JourneyRisk(models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()} risk on journey #{self.journey_id}"
 
+    @property
+    def level_name(self) -> str:
+        """"low", "watch" or "high": the CSS class of its badge."""
+        return RiskLevel(self.level).label.lower()
+
 
 class RiskHandled(models.Model):
     """A coordinator marked one reason of a journey as handled ("called her about the

@@ -14,6 +14,7 @@ urlpatterns = [
         views.escalation_resolve,
         name="escalation_resolve",
     ),
+    path("journeys/<int:journey_id>/risk-handled/", views.risk_handle, name="risk_handle"),
     path("journeys/<int:journey_id>/revoke-links/", views.links_revoke, name="links_revoke"),
     # The patient's page; the token is the only proof (no login).
     path("<str:token>/", views.page, name="page"),

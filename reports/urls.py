@@ -12,5 +12,6 @@ urlpatterns = [
     path("follow-ups/", views_reports.followups, name="followups"),
     path("care/", views_reports.care, name="care"),
     path("load/", views_reports.load, name="load"),
+    path("risk/", views_reports.risk, name="risk"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
 ]

@@ -27,6 +27,7 @@ from reports.followups import followup_report
 from reports.funnel import funnel_report
 from reports.load import load_report
 from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, parse_params
+from reports.risk import risk_report
 from reports.speed import speed_report
 from reports.tables import (
     Table,
@@ -35,6 +36,7 @@ from reports.tables import (
     followup_tables,
     funnel_tables,
     load_tables,
+    risk_tables,
     speed_tables,
 )
 
@@ -174,6 +176,23 @@ def care_page(params: ReportParams) -> dict[str, Any]:
     return {"report": report, "kpis": kpis, "charts": [], "tables": care_tables(report)}
 
 
+def risk_page(params: ReportParams) -> dict[str, Any]:
+    report = risk_report(params)
+    kpis = []
+    for row in report.rows:
+        if row.moment == "t14" and row.level in (0, 2):
+            kpis.append(
+                _share_kpi(
+                    f"Show rate, {row.level_label.lower()} at T-14",
+                    row.show_rate,
+                    None,
+                    "Arrived among the journeys whose booking settled (arrived, lost or "
+                    "postponed).",
+                )
+            )
+    return {"report": report, "kpis": kpis, "charts": [], "tables": risk_tables(report)}
+
+
 def load_page(params: ReportParams) -> dict[str, Any]:
     report = load_report(params.group_by or "coordinator")
     total = report.total
@@ -235,6 +254,14 @@ PAGES = {
         care_page,
         ("escalations", "escalations-breakdown", "aftercare"),
         scope="Escalations opened and after-care steps dated",
+        compares=False,
+    ),
+    "risk": Page(
+        "risk",
+        "Booked risk",
+        risk_page,
+        ("risk-show-rate",),
+        scope="Journeys booked",
         compares=False,
     ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
@@ -350,3 +377,10 @@ def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     csv.writer(response).writerows(table_csv_rows(table))
     return response
+
+
+@require_GET
+@never_cache
+@manager_required
+def risk(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["risk"])

@@ -7,6 +7,7 @@ patient URL gets a 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import zoneinfo
 from typing import Any
@@ -100,6 +101,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
             "care": care_selectors.my_day_care(request.user),
             "now": timezone.now(),
             "arriving_days": selectors.ARRIVING_SOON_DAYS,
+            "arriving_until": day.today_date
+            + dt.timedelta(days=selectors.ARRIVING_SOON_DAYS),
         },
     )
 
@@ -129,6 +132,7 @@ def _filters(request: HttpRequest) -> selectors.BoardFilters:
         procedure=as_int("procedure"),
         country=country if len(country) == 2 and country.isascii() and country.isalpha() else "",
         source=source if source in PatientSource.values else "",
+        sort="risk" if request.GET.get("sort") == "risk" else "",
     )
 
 
