@@ -329,7 +329,7 @@ class JourneyRisk(models.Model):
 
     @property
     def level_name(self) -> str:
-        """"low", "watch" or "high": the CSS class of its badge."""
+        """ "low", "watch" or "high": the CSS class of its badge."""
         return RiskLevel(self.level).label.lower()
 
 

@@ -6,6 +6,7 @@ if it does not, tune the points and thresholds (README "Booked-risk flags"). One
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -56,7 +57,7 @@ def risk_report(params: ReportParams) -> RiskReport:
         moment=RiskMoment.BOOKING, taken_at__gte=start, taken_at__lt=end
     ).values("journey_id")
     not_arrived = Q(journey__arrived_at__isnull=True)
-    found = {
+    found: dict[tuple[str, int], Any] = {
         (row["moment"], row["level"]): row
         for row in RiskSnapshot.objects.filter(journey_id__in=booked)
         .values("moment", "level")
@@ -71,7 +72,7 @@ def risk_report(params: ReportParams) -> RiskReport:
     rows = []
     for moment in RiskMoment.values:
         for level in RiskLevel.values:
-            row = found.get((moment, level), {})
+            row: dict[str, Any] = found.get((moment, level), {})
             rows.append(
                 RiskRow(
                     moment=moment,

@@ -19,69 +19,165 @@ def seed_phrases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0002_default_plans'),
-        ('journeys', '0008_funnel_day_rollup'),
+        ("care", "0002_default_plans"),
+        ("journeys", "0008_funnel_day_rollup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JourneyRisk',
+            name="JourneyRisk",
             fields=[
-                ('journey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='risk', serialize=False, to='journeys.journey')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Low'), (1, 'Watch'), (2, 'High')], default=0)),
-                ('score', models.PositiveSmallIntegerField(default=0)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('changed_at', models.DateTimeField()),
+                (
+                    "journey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="risk",
+                        serialize=False,
+                        to="journeys.journey",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Low"), (1, "Watch"), (2, "High")], default=0
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(default=0)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("changed_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['-score', 'journey'], name='care_risk_order')],
+                "indexes": [models.Index(fields=["-score", "journey"], name="care_risk_order")],
             },
         ),
         migrations.CreateModel(
-            name='RiskPhrase',
+            name="RiskPhrase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('price', 'Price objection'), ('competitor', 'Competitor offer'), ('postpone', 'Postponement'), ('doubt', 'Doubt or fear')], max_length=16)),
-                ('language', models.CharField(help_text='en, es, de… (for finding them).', max_length=8)),
-                ('phrase', models.CharField(help_text="Matched as whole words, ignoring case and accents ('cheaper' does not match 'cheaperly'; end a phrase with * to match any ending: 'barat*').", max_length=100)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("price", "Price objection"),
+                            ("competitor", "Competitor offer"),
+                            ("postpone", "Postponement"),
+                            ("doubt", "Doubt or fear"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(help_text="en, es, de… (for finding them).", max_length=8),
+                ),
+                (
+                    "phrase",
+                    models.CharField(
+                        help_text="Matched as whole words, ignoring case and accents ('cheaper' does not match 'cheaperly'; end a phrase with * to match any ending: 'barat*').",
+                        max_length=100,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['category', 'language', 'phrase'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'language', 'phrase'), name='care_risk_phrase_once')],
+                "ordering": ["category", "language", "phrase"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("category", "language", "phrase"), name="care_risk_phrase_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RiskHandled',
+            name="RiskHandled",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('handled_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('journey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='journeys.journey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("handled_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="journeys.journey",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('journey', 'code'), name='care_risk_handled_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("journey", "code"), name="care_risk_handled_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RiskSnapshot',
+            name="RiskSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moment', models.CharField(choices=[('booking', 'At booking'), ('t14', '14 days before arrival')], max_length=8)),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Low'), (1, 'Watch'), (2, 'High')])),
-                ('score', models.PositiveSmallIntegerField()),
-                ('codes', models.JSONField(blank=True, default=list)),
-                ('taken_at', models.DateTimeField()),
-                ('journey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='journeys.journey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "moment",
+                    models.CharField(
+                        choices=[("booking", "At booking"), ("t14", "14 days before arrival")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Low"), (1, "Watch"), (2, "High")]
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField()),
+                ("codes", models.JSONField(blank=True, default=list)),
+                ("taken_at", models.DateTimeField()),
+                (
+                    "journey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="journeys.journey",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['moment', 'taken_at'], name='care_risk_snapshot_when')],
-                'constraints': [models.UniqueConstraint(fields=('journey', 'moment'), name='care_risk_snapshot_once')],
+                "indexes": [
+                    models.Index(fields=["moment", "taken_at"], name="care_risk_snapshot_when")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("journey", "moment"), name="care_risk_snapshot_once"
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed_phrases, migrations.RunPython.noop),

@@ -90,7 +90,7 @@ def seed_risk(journey_ids: list[int], *, now: dt.datetime | None = None) -> None
     from care.risk.services import _snapshot, risk_assess, risk_recompute
 
     now = now or timezone.now()
-    rows = list(
+    rows: list[Any] = list(
         Journey.objects.filter(pk__in=journey_ids, booked_at__isnull=False)
         .order_by("pk")
         .values(
@@ -140,10 +140,12 @@ def seed_risk(journey_ids: list[int], *, now: dt.datetime | None = None) -> None
             awaiting_reply_since=at
         )
 
-    booked_now = [r["pk"] for r in rows if r["outcome"] == Outcome.ACTIVE and r["stage"] == "booked"]
+    booked_now = [
+        r["pk"] for r in rows if r["outcome"] == Outcome.ACTIVE and r["stage"] == "booked"
+    ]
     cache: dict[str, Any] = {"matcher": load_matcher()}
-    for start in range(0, len(booked_now), 2000):
-        risk_recompute(journey_ids=booked_now[start : start + 2000], now=now, cache=cache)
+    for first in range(0, len(booked_now), 2000):
+        risk_recompute(journey_ids=booked_now[first : first + 2000], now=now, cache=cache)
 
     # Snapshots as of their day (the nightly run's hour), grouped by day so each group is
     # one batch: at booking (the end of the booking day) and at T-14.

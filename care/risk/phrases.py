@@ -96,7 +96,7 @@ DEFAULT_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
 def normalise(text: str) -> str:
     """Lower case without accents, so "Más barato" and "mas barato" match alike."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("\u2019", "'")
 
 
 def _pattern(phrase: str) -> str:

@@ -40,10 +40,10 @@ UNREAD_COUNT = 2
 REPLY_LATE = dt.timedelta(hours=24)
 
 
-def _inbound(batch: RiskBatch) -> dict[int, list[dict[str, Any]]]:
+def _inbound(batch: RiskBatch) -> dict[int, list[Any]]:
     """The patient's own inbound mail of the batch's journeys (auto-replies and bounces
     left out), newest first."""
-    rows: dict[int, list[dict[str, Any]]] = {}
+    rows: dict[int, list[Any]] = {}
     for row in (
         Message.objects.filter(
             journey_id__in=batch.ids,
@@ -59,11 +59,11 @@ def _inbound(batch: RiskBatch) -> dict[int, list[dict[str, Any]]]:
     return rows
 
 
-def _outbound(batch: RiskBatch) -> dict[int, list[dict[str, Any]]]:
+def _outbound(batch: RiskBatch) -> dict[int, list[Any]]:
     """Our emails since the earliest booking in the batch, newest first, and the bounce
     reports that came back by email (inbound, label bounce)."""
     earliest = min(facts.booked_since for facts in batch.journeys.values())
-    rows: dict[int, list[dict[str, Any]]] = {}
+    rows: dict[int, list[Any]] = {}
     for row in (
         Message.objects.filter(
             Q(direction=Direction.OUT) | Q(direction=Direction.IN, label=InboundLabel.BOUNCE),

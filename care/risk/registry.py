@@ -114,9 +114,7 @@ def reason(
     """Decorator form of register()."""
 
     def wrap(function: ReasonFunction) -> ReasonFunction:
-        register(
-            code, function, label=label, points=points, action=action, renew_after=renew_after
-        )
+        register(code, function, label=label, points=points, action=action, renew_after=renew_after)
         return function
 
     return wrap

@@ -210,9 +210,9 @@ def risk_recompute_all(
     booked = Journey.objects.filter(outcome=Outcome.ACTIVE, stage=Stage.BOOKED)
     while True:
         rows = list(
-            booked.filter(pk__gt=last).order_by("pk").values_list("pk", "planned_arrival")[
-                :batch_size
-            ]
+            booked.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "planned_arrival")[:batch_size]
         )
         if not rows:
             break

@@ -24,7 +24,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -39,7 +38,7 @@ from django.utils import timezone
 
 from care.models import RiskLevel
 from crm.inputs import clean_text, parse_id
-from crm.models import Clinic, Interaction, InteractionDirection, Patient, Procedure
+from crm.models import Clinic, Interaction, Patient, Procedure
 from crm.roles import COORDINATOR, MANAGER, Actor, is_manager
 from followups.models import (
     Direction,
@@ -240,7 +239,7 @@ class MyDay:
 
     @property
     def look_after(self) -> list[Journey]:
-        """"Booked patients to look after": the risky and the arriving soon, each once,
+        """ "Booked patients to look after": the risky and the arriving soon, each once,
         riskiest first, then by arrival."""
         seen: dict[int, Journey] = {}
         for journey in [*self.risky.rows, *self.arriving.rows]:
@@ -263,7 +262,7 @@ class MyDay:
 def risk_score(journey: Journey) -> int:
     """The booked risk score of a card loaded with its risk (0 when it has none)."""
     try:
-        return journey.risk.score  # type: ignore[attr-defined]
+        return journey.risk.score
     except ObjectDoesNotExist:
         return 0
 
@@ -491,7 +490,7 @@ def board_column_page(
 def risk_badge(journey: Journey) -> dict[str, Any] | None:
     """What a booked card shows of its risk: the level and reasons, or None when low."""
     try:
-        risk = journey.risk  # type: ignore[attr-defined]
+        risk = journey.risk
     except ObjectDoesNotExist:
         return None
     if risk.level < RiskLevel.WATCH:
@@ -504,7 +503,7 @@ def risk_badge(journey: Journey) -> dict[str, Any] | None:
 
 def _risk_cursor(journey: Journey) -> str:
     try:
-        score = journey.risk.score  # type: ignore[attr-defined]
+        score = journey.risk.score
     except ObjectDoesNotExist:
         score = -1  # not computed yet: sorted last
     return f"r{score}_{journey.pk}"

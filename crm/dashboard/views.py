@@ -101,8 +101,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
             "care": care_selectors.my_day_care(request.user),
             "now": timezone.now(),
             "arriving_days": selectors.ARRIVING_SOON_DAYS,
-            "arriving_until": day.today_date
-            + dt.timedelta(days=selectors.ARRIVING_SOON_DAYS),
+            "arriving_until": day.today_date + dt.timedelta(days=selectors.ARRIVING_SOON_DAYS),
         },
     )
 

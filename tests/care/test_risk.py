@@ -217,8 +217,11 @@ def test_a_reason_from_another_module_joins_the_score(journey, coordinator):
 
 def test_my_day_and_the_board_order_booked_patients_by_risk(client, coordinator, procedure):
     client.force_login(coordinator)
-    names = {"Calm Carla": "Thanks, all good!", "Worried Walter": "I am a bit nervous",
-             "Pricey Paula": "I found a cheaper clinic"}
+    names = {
+        "Calm Carla": "Thanks, all good!",
+        "Worried Walter": "I am a bit nervous",
+        "Pricey Paula": "I found a cheaper clinic",
+    }
     for n, (name, body) in enumerate(names.items()):
         j = journey_create(
             patient=make_patient(full_name=name, email=f"p{n}@example.de"),
@@ -235,6 +238,6 @@ def test_my_day_and_the_board_order_booked_patients_by_risk(client, coordinator,
     assert "Call about the price" in section
     board = client.get("/board/?sort=risk").content.decode()
     column = board[board.index('data-stage="booked"') :]
-    assert column.index("Pricey Paula") < column.index("Worried Walter") < column.index(
-        "Calm Carla"
+    assert (
+        column.index("Pricey Paula") < column.index("Worried Walter") < column.index("Calm Carla")
     )
