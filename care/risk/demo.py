@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from care.models import RiskMoment
+from care.models import RiskMoment, RiskSnapshot
 from care.risk.reasons import load_matcher
 from care.risk.registry import JourneyFacts, RiskBatch
 from followups.models import Direction, InboundLabel, Message, MessageStatus
@@ -87,7 +87,7 @@ def _between(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.dat
 
 def seed_risk(journey_ids: list[int], *, now: dt.datetime | None = None) -> None:
     """Messages, current risk and snapshots for the seeded journeys that reached booked."""
-    from care.risk.services import _snapshot, risk_assess, risk_recompute
+    from care.risk.services import risk_assess, risk_recompute
 
     now = now or timezone.now()
     rows: list[Any] = list(
@@ -147,27 +147,44 @@ def seed_risk(journey_ids: list[int], *, now: dt.datetime | None = None) -> None
     for first in range(0, len(booked_now), 2000):
         risk_recompute(journey_ids=booked_now[first : first + 2000], now=now, cache=cache)
 
-    # Snapshots as of their day (the nightly run's hour), grouped by day so each group is
-    # one batch: at booking (the end of the booking day) and at T-14.
-    moments: dict[tuple[str, dt.datetime], dict[int, JourneyFacts]] = defaultdict(dict)
+    # Snapshots as of their moment (the end of the booking day; the nightly run 14 days
+    # before the planned arrival), assessed in one batch per moment kind (as_of per journey).
+    moments: dict[str, dict[int, JourneyFacts]] = defaultdict(dict)
+    taken: dict[tuple[str, int], dt.datetime] = {}
     for row in rows:
         # The stage entry that counts is the first booking (booked_at).
-        facts = JourneyFacts(row["pk"], row["booked_at"], None, row["planned_arrival"])
-        day_end = row["booked_at"].replace(hour=23, minute=59, second=0, microsecond=0)
-        moments[(RiskMoment.BOOKING, min(day_end, now))][row["pk"]] = facts
+        booked_at = row["booked_at"]
+        day_end = min(booked_at.replace(hour=23, minute=59, second=0, microsecond=0), now)
+        moments[RiskMoment.BOOKING][row["pk"]] = JourneyFacts(
+            row["pk"], booked_at, None, row["planned_arrival"], as_of=day_end
+        )
+        taken[(RiskMoment.BOOKING, row["pk"])] = day_end
         if row["planned_arrival"] is None:
             continue
         t14_day = row["planned_arrival"] - dt.timedelta(days=14)
-        t14 = dt.datetime.combine(t14_day, dt.time(2, 0), tzinfo=dt.UTC)
+        t14 = max(dt.datetime.combine(t14_day, dt.time(2, 0), tzinfo=dt.UTC), booked_at)
         left = row["arrived_at"] or row["closed_at"]
-        if t14 < row["booked_at"]:
-            t14 = row["booked_at"]  # booked within 14 days: the first night's run
         if t14 > now or (left is not None and left <= t14):
             continue
-        moments[(RiskMoment.T14, t14)][row["pk"]] = facts
-    for (moment, at), journeys in moments.items():
-        batch = RiskBatch(now=at, journeys=journeys, cache={"matcher": cache["matcher"]})
-        _snapshot(risk_assess(batch), moment=moment, now=at)
+        moments[RiskMoment.T14][row["pk"]] = JourneyFacts(
+            row["pk"], booked_at, None, row["planned_arrival"], as_of=t14
+        )
+        taken[(RiskMoment.T14, row["pk"])] = t14
+    snapshots = []
+    for moment, journeys in moments.items():
+        batch = RiskBatch(now=now, journeys=journeys, cache={"matcher": cache["matcher"]})
+        for pk, assessed in risk_assess(batch).items():
+            snapshots.append(
+                RiskSnapshot(
+                    journey_id=pk,
+                    moment=moment,
+                    level=assessed.level,
+                    score=assessed.score,
+                    codes=assessed.codes,
+                    taken_at=taken[(moment, pk)],
+                )
+            )
+    RiskSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True, batch_size=1000)
 
 
 def _message_id(row: dict[str, Any], at: dt.datetime, kind: str) -> str:

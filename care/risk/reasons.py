@@ -48,14 +48,15 @@ def _inbound(batch: RiskBatch) -> dict[int, list[Any]]:
         Message.objects.filter(
             journey_id__in=batch.ids,
             direction=Direction.IN,
-            sent_at__gte=batch.now - CONTACT_WINDOW,
+            sent_at__gte=batch.earliest - CONTACT_WINDOW,
             sent_at__lte=batch.now,
         )
         .exclude(label__in=NOT_CONTACT)
         .order_by("-sent_at")
         .values("journey_id", "sent_at", "text_reply", "text_quoted", "text")
     ):
-        rows.setdefault(row["journey_id"], []).append(row)
+        if row["sent_at"] <= batch.now_for(row["journey_id"]):
+            rows.setdefault(row["journey_id"], []).append(row)
     return rows
 
 
@@ -74,7 +75,8 @@ def _outbound(batch: RiskBatch) -> dict[int, list[Any]]:
         .order_by("-sent_at")
         .values("journey_id", "direction", "sent_at", "status", "opened_at", "bounced_at")
     ):
-        rows.setdefault(row["journey_id"], []).append(row)
+        if row["sent_at"] <= batch.now_for(row["journey_id"]):
+            rows.setdefault(row["journey_id"], []).append(row)
     return rows
 
 
@@ -113,12 +115,14 @@ def quiet(batch: RiskBatch) -> Iterator[Finding]:
         Interaction.objects.filter(
             journey_id__in=batch.ids,
             direction=InteractionDirection.INBOUND,
-            occurred_at__gte=batch.now - CONTACT_WINDOW,
+            occurred_at__gte=batch.earliest - CONTACT_WINDOW,
             occurred_at__lte=batch.now,
         )
         .order_by()
         .values_list("journey_id", "occurred_at")
     ):
+        if at > batch.now_for(journey_id):
+            continue
         if journey_id not in calls or at > calls[journey_id]:
             calls[journey_id] = at
     after = dt.timedelta(days=settings.RISK_QUIET_DAYS)
@@ -128,7 +132,7 @@ def quiet(batch: RiskBatch) -> Iterator[Finding]:
             last = max(last, inbound[journey_id][0]["sent_at"])
         if journey_id in calls:
             last = max(last, calls[journey_id])
-        silent = batch.now - last
+        silent = batch.now_for(journey_id) - last
         if silent >= after:
             yield Finding(
                 journey_id,
@@ -142,9 +146,10 @@ def reply_waiting(batch: RiskBatch) -> Iterator[Finding]:
     """They wrote and nobody answered yet (journeys' replies-waiting queue)."""
     for journey_id, facts in batch.journeys.items():
         waiting_since = facts.awaiting_reply_since
-        if waiting_since is None or waiting_since > batch.now:
+        now = batch.now_for(journey_id)
+        if waiting_since is None or waiting_since > now:
             continue
-        waited = batch.now - waiting_since
+        waited = now - waiting_since
         late = waited >= REPLY_LATE
         yield Finding(
             journey_id,
@@ -169,6 +174,8 @@ def email_bounced(batch: RiskBatch) -> Iterator[Finding]:
                 break
             if row["direction"] == Direction.IN or row["status"] in BAD_DELIVERY:
                 when = row["bounced_at"] or row["sent_at"]
+                if when > batch.now_for(journey_id):
+                    continue
                 yield Finding(journey_id, detail=f"Our email of {when:%d %b} bounced", since=when)
                 break
 
@@ -178,14 +185,15 @@ def emails_unread(batch: RiskBatch) -> Iterator[Finding]:
     "delivered" counts: without an ESP's tracking (console or SMTP mail) an email stays
     "sent" and says nothing either way, so this reason stays silent."""
     outbound = batch.shared("outbound", lambda: _outbound(batch))
-    settled = batch.now - UNREAD_AFTER
     for journey_id, rows in outbound.items():
+        now = batch.now_for(journey_id)
+        settled = now - UNREAD_AFTER
         since = batch.journeys[journey_id].booked_since
         unread: list[dt.datetime] = []
         for row in rows:
             if row["sent_at"] < since or row["direction"] == Direction.IN:
                 continue
-            if row["opened_at"] is not None and row["opened_at"] <= batch.now:
+            if row["opened_at"] is not None and row["opened_at"] <= now:
                 break  # they read a later one (newest first): fine
             if row["sent_at"] <= settled and row["status"] == MessageStatus.DELIVERED:
                 unread.append(row["sent_at"])

@@ -24,7 +24,8 @@ module care's AppConfig.ready() imports:
 `since` is not after it (so new evidence flags it again), and for reasons registered with
 `renew_after` only for that long. `points` on a Finding overrides the registered points
 (a reason that grows with time). A finding's evidence must be at or before `batch.now`:
-snapshots and the demo compute the risk as of a past moment.
+the demo's snapshots assess journeys as of a past moment: use `batch.now_for(journey_id)`,
+which is `batch.now` except for those.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class JourneyFacts:
     booked_since: dt.datetime  # when it (last) entered booked
     awaiting_reply_since: dt.datetime | None
     planned_arrival: dt.date | None
+    # Assess this journey as of an earlier moment than the batch's `now` (the demo's
+    # snapshots of the past, one batch for many moments); None: as of `now`.
+    as_of: dt.datetime | None = None
 
 
 @dataclass
@@ -68,6 +72,14 @@ class RiskBatch:
     @property
     def ids(self) -> list[int]:
         return list(self.journeys)
+
+    def now_for(self, journey_id: int) -> dt.datetime:
+        """The moment a journey is assessed at: evidence after it does not count."""
+        return self.journeys[journey_id].as_of or self.now
+
+    @property
+    def earliest(self) -> dt.datetime:
+        return min(facts.as_of or self.now for facts in self.journeys.values())
 
     def shared(self, key: str, load: Callable[[], Any]) -> Any:
         if key not in self.cache:

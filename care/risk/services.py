@@ -84,7 +84,7 @@ def _suppressed(reason: registry.Reason, finding: registry.Finding, handled: Any
 def risk_assess(batch: RiskBatch) -> dict[int, Assessment]:
     """Run every registered reason over the batch; handled reasons left out. Reads only."""
     handled = {
-        (journey_id, code): (at, batch.now)
+        (journey_id, code): (at, batch.now_for(journey_id))
         for journey_id, code, at in RiskHandled.objects.filter(
             journey_id__in=batch.ids
         ).values_list("journey_id", "code", "handled_at")
@@ -308,9 +308,17 @@ def thresholds() -> tuple[int, int]:
     return settings.RISK_WATCH_SCORE, settings.RISK_HIGH_SCORE
 
 
+# The demo's risk stories cost about 2 ms per journey (ORM inserts and an assessment as
+# of two past moments): worth it for `make run`'s few hundred patients, not for the
+# benchmarks' million (about 35 more minutes). Bigger seeder chunks get no stories; their
+# risk is computed by the nightly run or bench/risk.py, which adds its own messages.
+DEMO_STORIES_MAX_JOURNEYS = 3000
+
+
 def on_journeys_seeded(*, journey_ids: list[int]) -> None:
     """journeys hook JOURNEYS_SEEDED (the demo seeder only): risky replies, current risk
     and the snapshots for the journeys it wrote (care/risk/demo.py)."""
     from care.risk import demo  # demo content is only loaded when demo data is made
 
-    demo.seed_risk(journey_ids)
+    if len(journey_ids) <= DEMO_STORIES_MAX_JOURNEYS:
+        demo.seed_risk(journey_ids)
