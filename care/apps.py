@@ -8,6 +8,7 @@ class CareConfig(AppConfig):
     def ready(self) -> None:
         from care import links, services
         from care.risk import reasons as risk_reasons
+        from care.risk import registry as risk_registry
         from care.risk import services as risk
         from followups import context
         from followups import hooks as followups_hooks
@@ -27,6 +28,7 @@ class CareConfig(AppConfig):
 
         # Booked-risk flags (care/risk/): the built-in reasons, then when to recompute.
         risk_reasons.register_defaults()
+        risk_registry.check_points_setting()
         hooks.register(hooks.JOURNEY_MOVED, risk.on_journey_moved, order=210, name="care.risk")
         hooks.register(
             hooks.JOURNEYS_SEEDED, risk.on_journeys_seeded, order=210, name="care.risk_seeded"

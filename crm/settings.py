@@ -494,6 +494,16 @@ if RISK_HIGH_SCORE <= RISK_WATCH_SCORE:
     raise ImproperlyConfigured(
         f"RISK_HIGH_SCORE={RISK_HIGH_SCORE} must be above RISK_WATCH_SCORE={RISK_WATCH_SCORE}."
     )
+# Points per reason, overriding the defaults (care/risk/reasons.py), as code=points pairs:
+# "quiet=10,said_doubt=30". Unknown codes stop start-up (checked when care is ready).
+RISK_POINTS: dict[str, int] = {}
+for _pair in env_list("RISK_POINTS", []):
+    _code, _, _points = _pair.partition("=")
+    if not _code.strip() or not _points.strip().isdigit() or int(_points) > 1000:
+        raise ImproperlyConfigured(
+            f"RISK_POINTS: {_pair!r} is not code=points (points a whole number 0-1000)."
+        )
+    RISK_POINTS[_code.strip()] = int(_points)
 # Days without a word from a booked patient before "not heard from" counts.
 RISK_QUIET_DAYS = env_int("RISK_QUIET_DAYS", 7, minimum=1)
 # The nightly recompute of every booked journey (and the T-14 snapshots), at this UTC hour.

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from care.models import RiskLevel
 
@@ -117,6 +118,8 @@ def register(
     """Add a reason; the same code again replaces it (ready() may run twice)."""
     if not code or len(code) > 40:
         raise ValueError("A risk reason's code is 1-40 characters (it is stored).")
+    # RISK_POINTS (settings) overrides the default points: tuning without a release.
+    points = settings.RISK_POINTS.get(code, points)
     _registry[code] = Reason(code, label, points, action, function, renew_after)
 
 
@@ -151,3 +154,14 @@ def level_for(score: int) -> int:
     if score >= settings.RISK_WATCH_SCORE:
         return RiskLevel.WATCH
     return RiskLevel.LOW
+
+
+def check_points_setting() -> None:
+    """RISK_POINTS may only name registered reasons (a typo would silently do nothing)."""
+    unknown = sorted(set(settings.RISK_POINTS) - set(_registry))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"RISK_POINTS names unknown risk reasons: {', '.join(unknown)}; known: "
+            + ", ".join(sorted(_registry))
+            + "."
+        )
