@@ -40,6 +40,10 @@ UNREAD_COUNT = 2
 REPLY_LATE = dt.timedelta(hours=24)
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _inbound(batch: RiskBatch) -> dict[int, list[Any]]:
     """The patient's own inbound mail of the batch's journeys (auto-replies and bounces
     left out), newest first."""
@@ -136,7 +140,7 @@ def quiet(batch: RiskBatch) -> Iterator[Finding]:
         if silent >= after:
             yield Finding(
                 journey_id,
-                detail=f"Nothing heard for {silent.days} days",
+                detail=f"Nothing heard for {_days(silent.days)}",
                 since=last,
                 points=35 if silent >= 2 * after else None,
             )
@@ -154,7 +158,7 @@ def reply_waiting(batch: RiskBatch) -> Iterator[Finding]:
         yield Finding(
             journey_id,
             detail=(
-                f"Their email has waited {waited.days} days for an answer"
+                f"Their email has waited {_days(waited.days)} for an answer"
                 if late
                 else f"Their email has waited {int(waited.total_seconds() // 3600)} h"
             ),
