@@ -241,3 +241,72 @@ def test_my_day_and_the_board_order_booked_patients_by_risk(client, coordinator,
     assert (
         column.index("Pricey Paula") < column.index("Worried Walter") < column.index("Calm Carla")
     )
+
+
+def test_a_bounce_reported_by_the_esp_recomputes_the_risk(
+    journey, coordinator, eager, django_capture_on_commit_callbacks
+):
+    from anymail.signals import AnymailTrackingEvent
+
+    from followups.services import message_track_event
+
+    booked(journey, coordinator)
+    message = Message.objects.create(
+        journey=journey,
+        direction=Direction.OUT,
+        message_id="<ack-risk@crm>",
+        from_email="crm@clinic.example",
+        to_email=journey.patient.email,
+        subject="Your booking",
+        text="-",
+        sent_at=timezone.now(),
+    )
+    assert risk(journey).level == RiskLevel.LOW
+    with django_capture_on_commit_callbacks(execute=True):
+        message_track_event(
+            event=AnymailTrackingEvent(
+                event_type="bounced",
+                timestamp=timezone.now(),
+                metadata={"crm_message_id": message.message_id},
+            ),
+            esp_name="Test",
+        )
+    assert [r["code"] for r in risk(journey).reasons] == ["email_bounced"]
+    assert risk(journey).level == RiskLevel.WATCH
+
+
+def test_handled_is_a_post_by_someone_who_may_see_the_journey(
+    client, journey, coordinator, other_coordinator
+):
+    booked(journey, coordinator)
+    reply(journey, "I found a cheaper clinic")
+    url = f"/care/journeys/{journey.pk}/risk-handled/"
+    assert client.get(url).status_code in (302, 405)
+    client.force_login(other_coordinator)
+    assert client.post(url, {"code": "said_price"}).status_code == 404
+    assert not RiskHandled.objects.exists()
+    client.force_login(coordinator)
+    response = client.post(url, {"code": "said_price"})
+    assert response.status_code == 302
+    assert RiskHandled.objects.get(journey=journey).handled_by == coordinator
+    response = client.post(url, {"code": "x" * 5000}, follow=True)
+    assert response.status_code == 200
+    assert "No such risk reason." in response.content.decode()
+
+
+def test_the_show_rate_report_reads_the_snapshots(client, manager, coordinator, procedure):
+    came = journey_create(patient=make_patient(), procedure=procedure, actor=coordinator)
+    booked(came, coordinator)
+    journey_move(journey_id=came.pk, target="arrival", actor=coordinator)
+    scared = journey_create(patient=make_patient(), procedure=procedure, actor=coordinator)
+    booked(scared, coordinator)
+    RiskSnapshot.objects.filter(journey=scared).update(level=RiskLevel.HIGH)
+    journey_move(journey_id=scared.pk, target="lost", actor=coordinator, lost_reason="price")
+    client.force_login(manager)
+    html = client.get("/reports/risk/").content.decode()
+    assert "Show rate by booked risk" in html
+    rows = client.get("/reports/risk-show-rate.csv")
+    body = b"".join(rows).decode() if rows.streaming else rows.content.decode()
+    lines = body.splitlines()
+    assert "At booking,Low,1,1,0,0,0,100.0" in lines
+    assert "At booking,High,1,0,1,0,0,0.0" in lines
