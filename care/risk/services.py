@@ -289,7 +289,10 @@ def on_journey_moved(*, journey: Journey, event: JourneyEvent) -> None:
 
 
 def on_inbound_reply(*, message: Any, journey: Journey) -> None:
-    """followups hook INBOUND_REPLY_STORED: what they wrote counts at once."""
+    """followups hook INBOUND_REPLY_STORED: what they wrote counts at once (only the
+    patient's own reply: one from another address is not their words)."""
+    if not message.counts_as_reply or journey is None:
+        return
     if journey.outcome == Outcome.ACTIVE and journey.stage == Stage.BOOKED:
         risk_recompute(journey_ids=[journey.pk])
 

@@ -67,9 +67,12 @@ def test_crm_people_layer_imports_no_app_above_it() -> None:
 
 def test_followups_and_care_listen_in_their_bands() -> None:
     assert hooks.listeners(hooks.JOURNEY_CREATED) == ["followups.replan"]
-    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan"]
+    assert hooks.listeners(hooks.JOURNEY_MOVED) == ["followups.replan", "care.plan", "care.risk"]
     assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
-    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == ["followups.plan_seeded"]
+    assert hooks.listeners(hooks.JOURNEYS_SEEDED) == [
+        "followups.plan_seeded",
+        "care.risk_seeded",
+    ]
 
 
 def test_unknown_hook_is_refused() -> None:
@@ -103,6 +106,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "test.early",
         "followups.replan",
         "care.plan",
+        "care.risk",
         "test.late",
     ]
     # followups' listener ran between them: the booked cadence is planned.
