@@ -338,7 +338,8 @@ class RiskHandled(models.Model):
     price"). The reason stays quiet until new evidence comes after `handled_at` (a new
     message with the same words, a new bounce), or, for reasons that only grow with time
     (nothing heard), for the reason's renewal period. The JourneyEvent written beside it is
-    the audit trail; this row is what the recompute reads."""
+    the audit trail and holds the coordinator's note (events are what erasure anonymises);
+    this row is what the recompute reads, without free text."""
 
     journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=40)
@@ -346,7 +347,6 @@ class RiskHandled(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True)
 
     class Meta:
         constraints = [

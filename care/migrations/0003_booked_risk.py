@@ -107,7 +107,6 @@ class Migration(migrations.Migration):
                 ),
                 ("code", models.CharField(max_length=40)),
                 ("handled_at", models.DateTimeField()),
-                ("note", models.TextField(blank=True)),
                 (
                     "handled_by",
                     models.ForeignKey(

@@ -260,7 +260,7 @@ def risk_reason_handle(
         RiskHandled.objects.update_or_create(
             journey_id=journey_id,
             code=code,
-            defaults={"handled_at": now, "handled_by": actor, "note": note},
+            defaults={"handled_at": now, "handled_by": actor},
         )
         JourneyEvent.objects.create(
             journey_id=journey_id,
