@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from care import tasks
@@ -231,6 +231,13 @@ def risk_recompute_all(
         stats.batches += 1
         for assessment in assessed.values():
             stats.levels[assessment.level] += 1
+    if connection.vendor == "postgresql":
+        # The first run after an upgrade writes every row at once, before autovacuum has
+        # looked at the table: without statistics PostgreSQL plans My day's risk list as a
+        # walk over every journey (225 ms instead of 4 ms at 100,000 patients). Cheap: the
+        # table holds only the booked journeys.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE care_journeyrisk")
     stats.seconds = time.perf_counter() - started
     log.info(
         "Booked risk recomputed: %d journeys in %d batches, %.1f s",
