@@ -286,7 +286,9 @@ def on_journey_moved(*, journey: Journey, event: JourneyEvent) -> None:
     """journeys hook JOURNEY_MOVED (care's band): entering booked computes and snapshots
     the risk at once; leaving it deletes the row (risk_recompute does both)."""
     entered = journey.outcome == Outcome.ACTIVE and journey.stage == Stage.BOOKED
-    if entered or JourneyRisk.objects.filter(journey_id=journey.pk).exists():
+    # Only a move into or out of booked touches the risk (no query for the others); a
+    # booked journey lost or postponed keeps stage "booked" as both from and to stage.
+    if entered or event.from_stage == Stage.BOOKED:
         risk_recompute(
             journey_ids=[journey.pk],
             now=max(timezone.now(), event.created_at),

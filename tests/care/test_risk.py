@@ -302,6 +302,7 @@ def test_the_show_rate_report_reads_the_snapshots(client, manager, coordinator, 
     booked(scared, coordinator)
     RiskSnapshot.objects.filter(journey=scared).update(level=RiskLevel.HIGH)
     journey_move(journey_id=scared.pk, target="lost", actor=coordinator, lost_reason="price")
+    assert not JourneyRisk.objects.filter(journey_id=scared.pk).exists()  # lost: no row
     client.force_login(manager)
     html = client.get("/reports/risk/").content.decode()
     assert "Show rate by booked risk" in html
