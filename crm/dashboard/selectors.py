@@ -24,7 +24,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -460,8 +459,13 @@ def board_column_page(
     journeys = filters.apply(Journey.objects.filter(outcome=Outcome.ACTIVE, stage=stage), user)
     by_risk = stage == Stage.BOOKED and filters.sort == "risk"
     if by_risk:
-        journeys = _after_risk(journeys, after)
-        ordered = journeys.order_by(F("risk__score").desc(nulls_last=True), "pk")
+        # Only journeys with a computed risk (every booked journey gets one when it is
+        # booked; older ones at the first nightly run or `manage.py risk_recompute`): an
+        # inner join lets PostgreSQL walk care's score index and stop at the page size,
+        # where "NULLS LAST" over an outer join sorted every booked journey (0.7 s at
+        # 1,000,000 patients for a manager).
+        journeys = _after_risk(journeys.filter(risk__isnull=False), after)
+        ordered = journeys.order_by("-risk__score", "pk")
     else:
         cursor = parse_cursor(after) if after else None
         if cursor is not None:
