@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -459,13 +460,19 @@ def board_column_page(
     journeys = filters.apply(Journey.objects.filter(outcome=Outcome.ACTIVE, stage=stage), user)
     by_risk = stage == Stage.BOOKED and filters.sort == "risk"
     if by_risk:
-        # Only journeys with a computed risk (every booked journey gets one when it is
-        # booked; older ones at the first nightly run or `manage.py risk_recompute`): an
-        # inner join lets PostgreSQL walk care's score index and stop at the page size,
-        # where "NULLS LAST" over an outer join sorted every booked journey (0.7 s at
-        # 1,000,000 patients for a manager).
-        journeys = _after_risk(journeys.filter(risk__isnull=False), after)
-        ordered = journeys.order_by("-risk__score", "pk")
+        journeys = _after_risk(journeys, after)
+        if parts == [Q()] and not filters.querystring_without_sort:
+            # The whole booked column (a manager, no filter): an inner join lets PostgreSQL
+            # walk care's score index and stop at the page size (NULLS LAST over the
+            # outer join sorted every booked journey: 0.7 s at 1,000,000 patients). It
+            # lists the journeys whose risk is computed: all booked ones once the first
+            # nightly run (or `manage.py risk_recompute`) followed an upgrade.
+            ordered = journeys.filter(risk__isnull=False).order_by("-risk__score", "pk")
+        else:
+            # A coordinator's share or a filtered column: few journeys, found on the
+            # journey's own indexes, then sorted (walking the score index instead reads
+            # every booked journey when the part has none, e.g. no unassigned ones).
+            ordered = journeys.order_by(F("risk__score").desc(nulls_last=True), "pk")
     else:
         cursor = parse_cursor(after) if after else None
         if cursor is not None:
