@@ -14,6 +14,7 @@ from care.models import (
     CheckIn,
     Escalation,
     JourneyStep,
+    RiskPhrase,
     TravelDefault,
     TravelItem,
 )
@@ -98,3 +99,14 @@ class TravelItemAdmin(ReadOnly):
     list_display = ("pk", "journey", "kind", "status", "changed_at", "by_patient")
     list_filter = ("kind", "status")
     raw_id_fields = ("journey",)
+
+
+@admin.register(RiskPhrase)
+class RiskPhraseAdmin(admin.ModelAdmin):
+    """The booked-risk word lists: managers add a phrasing or a competitor's name here;
+    the next recompute (a reply, or the nightly run) uses it."""
+
+    list_display = ("phrase", "category", "language", "active")
+    list_filter = ("category", "language", "active")
+    list_editable = ("active",)
+    search_fields = ("phrase",)

@@ -9,6 +9,10 @@ class CareConfig(AppConfig):
         from care import demo, links, services
         from care.quotes import seed as quote_seed
         from care.quotes import services as quote_services
+        from care.risk import reasons as risk_reasons
+        from care.risk import registry as risk_registry
+        from care.risk import services as risk
+        from care.risk import trip as risk_trip
         from care.travel import context as travel_context
         from care.travel import demo as travel_demo
         from care.travel import services as travel
@@ -48,4 +52,22 @@ class CareConfig(AppConfig):
         # A reply saying "I need help" counts like the button.
         followups_hooks.register(
             followups_hooks.INBOUND_REPLY_STORED, services.on_inbound_reply, name="care.help_reply"
+        )
+
+        # Booked-risk flags (care/risk/): the built-in reasons, then when to recompute. Order
+        # 220: after the travel checklist and the quote listeners, whose rows it reads.
+        risk_reasons.register_defaults()
+        risk_trip.register_trip_reasons()
+        risk_registry.check_points_setting()
+        hooks.register(hooks.JOURNEY_MOVED, risk.on_journey_moved, order=220, name="care.risk")
+        hooks.register(
+            hooks.JOURNEYS_SEEDED, risk.on_journeys_seeded, order=220, name="care.risk_seeded"
+        )
+        followups_hooks.register(
+            followups_hooks.INBOUND_REPLY_STORED, risk.on_inbound_reply, name="care.risk_reply"
+        )
+        followups_hooks.register(
+            followups_hooks.MESSAGE_STATUS_CHANGED,
+            risk.on_message_status_changed,
+            name="care.risk_delivery",
         )

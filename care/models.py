@@ -577,3 +577,132 @@ class TravelItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of journey #{self.journey_id}"
+
+
+# --- Booked-risk flags (care/risk/) -------------------------------------------------------
+
+
+class RiskLevel(models.IntegerChoices):
+    # Integers, so "watch or worse" is one range and a list sorts by it.
+    LOW = 0, "Low"
+    WATCH = 1, "Watch"
+    HIGH = 2, "High"
+
+
+class JourneyRisk(models.Model):
+    """The current risk of an active booked journey ("booked is not booked"), written only
+    by care.risk.services. One row per booked journey and none for the others: the row is
+    the cache the lists sort by, deleted when the journey leaves booked (its history is in
+    RiskSnapshot and the handled reasons' events). `reasons` holds the open (not handled)
+    reasons, most points first: [{"code", "points", "detail", "since"}]."""
+
+    journey = models.OneToOneField(
+        "journeys.Journey", on_delete=models.CASCADE, primary_key=True, related_name="risk"
+    )
+    level = models.PositiveSmallIntegerField(choices=RiskLevel.choices, default=RiskLevel.LOW)
+    score = models.PositiveSmallIntegerField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    # When level, score or reasons last changed: a recompute that finds the same answer
+    # writes nothing (the nightly run touches only what moved).
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # My day and the board's booked column, riskiest first (the row exists only
+            # for active booked journeys, so walking this index needs no other filter).
+            models.Index(fields=["-score", "journey"], name="care_risk_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} risk on journey #{self.journey_id}"
+
+    @property
+    def level_name(self) -> str:
+        """ "low", "watch" or "high": the CSS class of its badge."""
+        return RiskLevel(self.level).label.lower()
+
+
+class RiskHandled(models.Model):
+    """A coordinator marked one reason of a journey as handled ("called her about the
+    price"). The reason stays quiet until new evidence comes after `handled_at` (a new
+    message with the same words, a new bounce), or, for reasons that only grow with time
+    (nothing heard), for the reason's renewal period. The JourneyEvent written beside it is
+    the audit trail and holds the coordinator's note (events are what erasure anonymises);
+    this row is what the recompute reads, without free text."""
+
+    journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=40)
+    handled_at = models.DateTimeField()
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "code"], name="care_risk_handled_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} handled on journey #{self.journey_id}"
+
+
+class RiskMoment(models.TextChoices):
+    BOOKING = "booking", "At booking"
+    T14 = "t14", "14 days before arrival"
+
+
+class RiskSnapshot(models.Model):
+    """The risk as it was at a moment (entering booked; 14 days before the planned
+    arrival), kept whatever happens next: the show-rate report compares these with how the
+    journey ended, so a manager can see whether the score predicts no-shows."""
+
+    journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
+    moment = models.CharField(max_length=8, choices=RiskMoment.choices)
+    level = models.PositiveSmallIntegerField(choices=RiskLevel.choices)
+    score = models.PositiveSmallIntegerField()
+    codes = models.JSONField(default=list, blank=True)
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # The first one counts: a journey booked again after a step back keeps its
+            # first booking's snapshot (the report asks "what did we know then").
+            models.UniqueConstraint(fields=["journey", "moment"], name="care_risk_snapshot_once"),
+        ]
+        indexes = [models.Index(fields=["moment", "taken_at"], name="care_risk_snapshot_when")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.moment} on journey #{self.journey_id}"
+
+
+class RiskPhraseCategory(models.TextChoices):
+    PRICE = "price", "Price objection"
+    COMPETITOR = "competitor", "Competitor offer"
+    POSTPONE = "postpone", "Postponement"
+    DOUBT = "doubt", "Doubt or fear"
+
+
+class RiskPhrase(models.Model):
+    """A word or phrase that, in what a booked patient writes, flags a risk. Data, not
+    code: managers add a language's phrasing or a new competitor's name in the admin, and
+    the next recompute uses it. Seeded with en/es/de by migration (care/risk/phrases.py)."""
+
+    category = models.CharField(max_length=16, choices=RiskPhraseCategory.choices)
+    language = models.CharField(max_length=8, help_text="en, es, de… (for finding them).")
+    phrase = models.CharField(
+        max_length=100,
+        help_text="Matched as whole words, ignoring case and accents ('cheaper' does not "
+        "match 'cheaperly'; end a phrase with * to match any ending: 'barat*').",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "language", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "language", "phrase"], name="care_risk_phrase_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.category}, {self.language})"

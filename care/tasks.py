@@ -39,3 +39,28 @@ def send_step_email(journey_step_id: int) -> None:
     except (InterfaceError, OperationalError):
         connection.close()
         raise
+
+
+@shared_task(name="care.tasks.risk_recompute_journey", ignore_result=True)
+def risk_recompute_journey(journey_id: int) -> None:
+    """One journey's booked risk (after a delivery or tracking event on its email)."""
+    from care.risk.services import risk_recompute
+
+    try:
+        risk_recompute(journey_ids=[journey_id])
+    except (InterfaceError, OperationalError):
+        connection.close()
+        raise
+
+
+@shared_task(name="care.tasks.risk_nightly", ignore_result=True)
+def risk_nightly() -> None:
+    """The beat entry: every booked journey's risk, in batches, and the T-14 snapshots.
+    Running it twice writes nothing the first run did not."""
+    from care.risk.services import risk_recompute_all
+
+    try:
+        risk_recompute_all()
+    except (InterfaceError, OperationalError):
+        connection.close()
+        raise

@@ -15,6 +15,7 @@ urlpatterns = [
         views.escalation_resolve,
         name="escalation_resolve",
     ),
+    path("journeys/<int:journey_id>/risk-handled/", views.risk_handle, name="risk_handle"),
     path("journeys/<int:journey_id>/revoke-links/", views.links_revoke, name="links_revoke"),
     path("travel/arrivals/", travel.driver_sheet, name="driver_sheet"),
     path("journeys/<int:journey_id>/travel/ask/", travel.items_ask, name="travel_ask"),

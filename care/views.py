@@ -34,11 +34,12 @@ from care.models import Answer, Escalation
 from care.quotes import services as quote_services
 from care.quotes.selectors import page_quote
 from care.quotes.words import quote_words
+from care.risk import services as risk_services
 from care.travel import selectors as travel_selectors
 from care.travel import views as travel_views
 from care.travel.words import travel_words
 from care.words import words_for
-from crm.inputs import parse_id
+from crm.inputs import clean_text, parse_id
 from crm.roles import has_dashboard_role
 from followups.scheduling import zone
 from journeys.models import Outcome
@@ -280,4 +281,24 @@ def links_revoke(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     services.care_links_revoke(journey_id=journey.pk, actor=request.user)
     messages.success(request, "Old links to the patient's page no longer work.")
+    return _back(request)
+
+
+@require_POST
+@_staff
+def risk_handle(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """A coordinator marks one booked-risk reason handled (My day's "Handled")."""
+    journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
+    code = clean_text(request.POST.get("code", ""), max_length=40)
+    try:
+        risk_services.risk_reason_handle(
+            journey_id=journey.pk,
+            code=code,
+            actor=request.user,
+            note=clean_text(request.POST.get("note", ""), max_length=500),
+        )
+    except risk_services.RiskError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Marked handled: it comes back only with new evidence.")
     return _back(request)

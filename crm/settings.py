@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -612,4 +613,34 @@ CELERY_BEAT_SCHEDULE["api-webhooks-dispatch"] = {
     "task": "api.tasks.webhooks_dispatch",
     "schedule": float(WEBHOOKS_DISPATCH_INTERVAL),
     "options": {"expires": float(WEBHOOKS_DISPATCH_INTERVAL)},
+}
+# --- Booked-risk flags (care/risk/, README "Booked-risk flags") -------------------------
+# A booked journey's reasons add up to a score; at or above these it is "watch" / "high".
+RISK_WATCH_SCORE = env_int("RISK_WATCH_SCORE", 20, minimum=1)
+RISK_HIGH_SCORE = env_int("RISK_HIGH_SCORE", 50, minimum=1)
+if RISK_HIGH_SCORE <= RISK_WATCH_SCORE:
+    raise ImproperlyConfigured(
+        f"RISK_HIGH_SCORE={RISK_HIGH_SCORE} must be above RISK_WATCH_SCORE={RISK_WATCH_SCORE}."
+    )
+# Points per reason, overriding the defaults (care/risk/reasons.py), as code=points pairs:
+# "quiet=10,said_doubt=30". Unknown codes stop start-up (checked when care is ready).
+RISK_POINTS: dict[str, int] = {}
+for _pair in env_list("RISK_POINTS", []):
+    _code, _, _points = _pair.partition("=")
+    if not _code.strip() or not _points.strip().isdigit() or int(_points) > 1000:
+        raise ImproperlyConfigured(
+            f"RISK_POINTS: {_pair!r} is not code=points (points a whole number 0-1000)."
+        )
+    RISK_POINTS[_code.strip()] = int(_points)
+# Days without a word from a booked patient before "not heard from" counts.
+RISK_QUIET_DAYS = env_int("RISK_QUIET_DAYS", 7, minimum=1)
+# The nightly recompute of every booked journey (and the T-14 snapshots), at this UTC hour.
+RISK_NIGHTLY_HOUR = env_int("RISK_NIGHTLY_HOUR", 2, minimum=0)
+if RISK_NIGHTLY_HOUR > 23:
+    raise ImproperlyConfigured(f"RISK_NIGHTLY_HOUR={RISK_NIGHTLY_HOUR} is not an hour (0-23).")
+CELERY_BEAT_SCHEDULE["care-risk-nightly"] = {
+    "task": "care.tasks.risk_nightly",
+    "schedule": crontab(hour=RISK_NIGHTLY_HOUR, minute=0),
+    # A run that could not start within the hour waits for the next night.
+    "options": {"expires": 3600.0},
 }

@@ -8,6 +8,11 @@ transaction, for every message stored on a journey that is not a bounce or an au
 (`message`, `journey` keyword arguments; check `message.counts_as_reply` for the
 patient's own reply). A listener only writes rows and schedules work on commit; one that
 raises fails the whole inbound message (it is kept and reported as failed).
+
+MESSAGE_STATUS_CHANGED fires in followups.services.message_track_event when a delivery or
+tracking event moved one of our emails' status or stamped it (delivered, opened, bounced…),
+inside the webhook's transaction (`message` keyword argument). ESPs post many of these: a
+listener schedules its work on commit rather than doing it in the request.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 INBOUND_REPLY_STORED = "inbound_reply_stored"
-HOOKS = (INBOUND_REPLY_STORED,)
+MESSAGE_STATUS_CHANGED = "message_status_changed"
+HOOKS = (INBOUND_REPLY_STORED, MESSAGE_STATUS_CHANGED)
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {hook: {} for hook in HOOKS}
 

@@ -44,7 +44,7 @@ from django.utils.html import escape, linebreaks
 
 from crm.inputs import parse_id
 from crm.roles import person
-from followups import catch_up, emails
+from followups import catch_up, emails, hooks
 from followups.models import (
     REVIVABLE_REASONS,
     Anchor,
@@ -1120,6 +1120,7 @@ def _apply_event(message: Message, event: MessageEvent, *, soft_bounce: bool = F
         fields.append(stamp)
     if fields:
         message.save(update_fields=[*fields, "updated_at"])
+        hooks.fire(hooks.MESSAGE_STATUS_CHANGED, message=message)
 
     patient = message.journey.patient
     recipient = (event.recipient or message.to_email).lower()

@@ -17,6 +17,7 @@ from reports.care import CareReport, Escalations, PlanCompletion
 from reports.followups import CheckIns, FollowupReport
 from reports.funnel import Funnel, FunnelReport
 from reports.load import Load, LoadReport
+from reports.risk import RiskReport
 from reports.speed import Speed, SpeedReport
 
 TEXT, INT, PCT, SECS, DELTA_PP, DELTA_INT = "text", "int", "pct", "secs", "delta_pp", "delta_int"
@@ -549,4 +550,41 @@ def assignment_tables(report: AssignmentReport) -> list[Table]:
     for group in report.groups:
         table.rows.append([group.label, *_assignment_cells(group.current)])
     table.total = ["All", *_assignment_cells(report.total)]
+    return [table]
+
+
+RISK_COLUMNS = [
+    Column("Risk at", TEXT),
+    Column("Level", TEXT),
+    Column("Journeys", help="Booked in the period, with a snapshot at this moment."),
+    Column("Arrived"),
+    Column("Lost before arrival"),
+    Column("Postponed before arrival"),
+    Column("Still booked"),
+    Column("Show rate", PCT, help="Arrived among those arrived, lost or postponed."),
+]
+
+
+def risk_tables(report: RiskReport) -> list[Table]:
+    table = Table(
+        "risk-show-rate",
+        "Show rate by booked risk",
+        RISK_COLUMNS,
+        note="Journeys booked in the period, by their risk level when booked and 14 days "
+        "before the planned arrival. A useful score shows a lower show rate at each higher "
+        "level; tune it as the README's “Booked-risk flags” says.",
+    )
+    for row in report.rows:
+        table.rows.append(
+            [
+                row.moment_label,
+                row.level_label,
+                row.journeys,
+                row.arrived,
+                row.lost,
+                row.postponed,
+                row.still_booked,
+                row.show_rate,
+            ]
+        )
     return [table]

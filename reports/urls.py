@@ -15,5 +15,6 @@ urlpatterns = [
     path("satisfaction/", views_reports.satisfaction, name="satisfaction"),
     path("load/", views_reports.load, name="load"),
     path("assignment/", views_reports.assignment, name="assignment"),
+    path("risk/", views_reports.risk, name="risk"),
     path("<slug:slug>.csv", views_reports.table_csv, name="csv"),
 ]

@@ -30,6 +30,7 @@ from reports.funnel import funnel_report
 from reports.load import load_report
 from reports.params import GROUP_BY_CHOICES, ReportParams, ReportParamsError, parse_params
 from reports.quotes import quote_report, quote_tables
+from reports.risk import risk_report
 from reports.satisfaction import satisfaction_report
 from reports.satisfaction_tables import satisfaction_tables
 from reports.speed import speed_report
@@ -41,6 +42,7 @@ from reports.tables import (
     followup_tables,
     funnel_tables,
     load_tables,
+    risk_tables,
     speed_tables,
 )
 
@@ -226,6 +228,23 @@ def quotes_page(params: ReportParams) -> dict[str, Any]:
     return {"report": report, "kpis": kpis, "charts": [], "tables": quote_tables(report)}
 
 
+def risk_page(params: ReportParams) -> dict[str, Any]:
+    report = risk_report(params)
+    kpis = []
+    for row in report.rows:
+        if row.moment == "t14" and row.level in (0, 2):
+            kpis.append(
+                _share_kpi(
+                    f"Show rate, {row.level_label.lower()} at T-14",
+                    row.show_rate,
+                    None,
+                    "Arrived among the journeys whose booking settled (arrived, lost or "
+                    "postponed).",
+                )
+            )
+    return {"report": report, "kpis": kpis, "charts": [], "tables": risk_tables(report)}
+
+
 def load_page(params: ReportParams) -> dict[str, Any]:
     report = load_report(params.group_by or "coordinator")
     total = report.total
@@ -330,6 +349,14 @@ PAGES = {
             "recovery",
         ),
         scope="Surveys sent and answered, testimonials, clicks, referrals and cases",
+        compares=False,
+    ),
+    "risk": Page(
+        "risk",
+        "Booked risk",
+        risk_page,
+        ("risk-show-rate",),
+        scope="Journeys booked",
         compares=False,
     ),
     "load": Page("load", "Load", load_page, ("load",), scope="", compares=False),
@@ -465,3 +492,10 @@ def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     csv.writer(response).writerows(table_csv_rows(table))
     return response
+
+
+@require_GET
+@never_cache
+@manager_required
+def risk(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, PAGES["risk"])

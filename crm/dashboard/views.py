@@ -107,6 +107,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
             "feedback": feedback_selectors.my_day_feedback(request.user),
             "now": timezone.now(),
             "arriving_days": selectors.ARRIVING_SOON_DAYS,
+            "arriving_until": day.today_date + dt.timedelta(days=selectors.ARRIVING_SOON_DAYS),
         },
     )
 
@@ -136,6 +137,7 @@ def _filters(request: HttpRequest) -> selectors.BoardFilters:
         procedure=as_int("procedure"),
         country=country if len(country) == 2 and country.isascii() and country.isalpha() else "",
         source=source if source in PatientSource.values else "",
+        sort="risk" if request.GET.get("sort") == "risk" else "",
     )
 
 

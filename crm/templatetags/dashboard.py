@@ -96,3 +96,18 @@ def _journey_prefix() -> str:
 def journey_url(pk: int) -> str:
     """The patient page of a journey: the same as {% url 'dashboard:journey' pk %}."""
     return f"{_journey_prefix()}{int(pk)}/"
+
+
+@register.filter
+def booked_risk(journey: object) -> object | None:
+    """A booked card's risk row (care/risk/) when the list loaded it, else None: never a
+    query per row (a card without a risk row raises, a card loaded without it is skipped)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    cached = getattr(journey, "_state", None)
+    if cached is None or "risk" not in cached.fields_cache:
+        return None
+    try:
+        return journey.risk  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None

@@ -138,7 +138,9 @@ def test_my_day_shows_quiet_booked_and_todays_arrivals(client, coordinator, proc
     client.force_login(coordinator)
     html = client.get("/").content.decode()
     risk = html.split('id="h-risk"')[1].split('id="h-failed"')[0]
-    assert "Quiet Booked" in risk and "Nothing heard for over a week" in risk
+    # Silence is a booked-risk reason now (care/risk/): "watch", with its days and action.
+    assert "Quiet Booked" in risk and "Nothing heard for 10 days" in risk
+    assert risk.index("Quiet Booked") < risk.index("Arriving Today")  # riskiest first
     assert "Arriving Today" in risk and "Arrives today" in risk
     today = html.split('id="h-today"')[1]
     assert "Arriving Today" in today

@@ -18,7 +18,8 @@ from tests.conftest import make_patient
 pytestmark = pytest.mark.django_db
 
 # Session, user and roles (3), then the page's own reads. Pinned: a change here is a decision.
-# My day: 8 lists (unanswered, replies, arriving soon, quiet, failed, bounced, arrivals,
+# My day: 8 lists (unanswered, replies, arriving soon, booked at risk (care/risk/, replacing
+# "quiet": same count, its risk joined in the same query), failed, bounced, arrivals,
 # procedures).
 # Board: counts, 5 columns, clinics, procedures (countries are cached).
 # Patient page: the journey, its patient's journeys, events, assignee names, emails,

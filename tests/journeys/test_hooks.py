@@ -103,6 +103,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "care.plan",
         "care.bill_guard",
         "care.travel",
+        "care.risk",
         "feedback.referral",
         "api.webhooks",
     ]
@@ -112,6 +113,7 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "care.seed_demo",
         "care.quotes_seed",
         "care.travel_demo",
+        "care.risk_seeded",
         "feedback.seed_demo",
     ]
 
@@ -149,6 +151,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "care.plan",
         "care.bill_guard",
         "care.travel",
+        "care.risk",
         "feedback.referral",
         "api.webhooks",
         "test.late",
