@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from crm.models import Patient, PatientSource
@@ -32,7 +32,7 @@ from feedback.models import (
 )
 from feedback.services import CODE_ALPHABET, CODE_LENGTH, add_working_days, route_for
 from feedback.words import CONSENT_VERSION, words_for
-from journeys.models import EventKind, Journey, JourneyEvent
+from journeys.models import EventKind, Journey, JourneyEvent, Outcome
 
 # Share of journeys past follow-up that answered, and the star mix of the answers.
 ANSWER_RATE = 0.62
@@ -89,8 +89,26 @@ def seed_feedback(*, journey_ids: list[int], now: dt.datetime | None = None) -> 
     written = 0
     for start in range(0, len(journey_ids), CHUNK):
         written += _chunk(journey_ids[start : start + CHUNK], now, sites, taken)
-    referrers = list(
-        ReferralCode.objects.order_by("created_at").values_list("patient_id", "code", "created_at")
+    # A referrer can refer from when both their code existed and their own journey was
+    # completed (a friend follows a finished, happy treatment), sorted by that moment.
+    codes = list(ReferralCode.objects.values_list("patient_id", "code", "created_at"))
+    completed = dict(
+        Journey.objects.filter(
+            patient_id__in=[c[0] for c in codes],
+            outcome=Outcome.COMPLETED,
+            closed_at__isnull=False,
+        )
+        .values("patient_id")
+        .annotate(first=Min("closed_at"))
+        .values_list("patient_id", "first")
+    )
+    referrers = sorted(
+        (
+            (patient_id, code, max(created, completed[patient_id]))
+            for patient_id, code, created in codes
+            if patient_id in completed
+        ),
+        key=lambda r: r[2],
     )
     if referrers:
         for start in range(0, len(journey_ids), CHUNK):
@@ -254,7 +272,9 @@ def _referrals(
             referral__isnull=True,
         )
         .filter(Q(patient__referred_by__isnull=True))
-        .values_list("pk", "patient_id", "inquiry_received_at")
+        # The patient's first contact: a referral comes before it, so after the referrer's
+        # completed treatment.
+        .values_list("pk", "patient_id", "patient__created_at")
     )
     rows: list[Referral] = []
     updates: list[Patient] = []

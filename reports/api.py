@@ -21,6 +21,20 @@ from reports.quotes import quote_report, quote_report_data
 from reports.satisfaction import SatisfactionReport, satisfaction_report
 
 
+def bad_params(request: Request, exc: ReportParamsError) -> Response:
+    """A bad report parameter: an RFC 9457 problem like the rest of the API; `errors` maps
+    each parameter to its message."""
+    problem = {
+        "type": "/api/v1/problems/validation",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": str(exc),
+        "instance": request.path,
+        "errors": exc.errors,
+    }
+    return Response(problem, status=400, content_type="application/problem+json")
+
+
 class IsManager(BasePermission):
     message = "Reports are for managers."
 
@@ -105,20 +119,21 @@ class FunnelReportView(APIView):
         try:
             params = parse_params(request.query_params)
         except ReportParamsError as exc:
-            # An RFC 9457 problem like the rest of the API; `errors` maps each parameter
-            # to its message.
-            problem = {
-                "type": "/api/v1/problems/validation",
-                "title": "Bad Request",
-                "status": 400,
-                "detail": str(exc),
-                "instance": request.path,
-                "errors": exc.errors,
-            }
-            return Response(problem, status=400, content_type="application/problem+json")
+            return bad_params(request, exc)
         return Response(funnel_report_data(funnel_report(params)))
 
 
+@extend_schema(
+    tags=["reports"],
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE),
+        OpenApiParameter("to", OpenApiTypes.DATE),
+        OpenApiParameter(
+            "group_by", str, enum=["", "coordinator", "clinic", "procedure", "country", "source"]
+        ),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
 class QuoteReportView(APIView):
     """GET /api/v1/reports/quotes/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=
 
@@ -132,7 +147,7 @@ class QuoteReportView(APIView):
         try:
             params = parse_params(request.query_params)
         except ReportParamsError as exc:
-            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+            return bad_params(request, exc)
         return Response(quote_report_data(quote_report(params)))
 
 
@@ -196,6 +211,17 @@ RECOVERY_FIELDS = (
 )
 
 
+@extend_schema(
+    tags=["reports"],
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE),
+        OpenApiParameter("to", OpenApiTypes.DATE),
+        OpenApiParameter(
+            "group_by", str, enum=["", "coordinator", "clinic", "procedure", "country", "source"]
+        ),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
 class SatisfactionReportView(APIView):
     """GET /api/v1/reports/satisfaction/?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=
 
@@ -209,5 +235,5 @@ class SatisfactionReportView(APIView):
         try:
             params = parse_params(request.query_params)
         except ReportParamsError as exc:
-            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+            return bad_params(request, exc)
         return Response(satisfaction_report_data(satisfaction_report(params)))

@@ -13,11 +13,17 @@ from django.utils import timezone
 
 from care.models import (
     JourneyRisk,
+    Quote,
+    QuoteStatus,
     RiskHandled,
     RiskLevel,
     RiskMoment,
     RiskPhrase,
     RiskSnapshot,
+    TravelChecklist,
+    TravelItem,
+    TravelKind,
+    TravelStatus,
 )
 from care.risk import registry
 from care.risk.phrases import Matcher, default_rows
@@ -26,7 +32,7 @@ from followups.inbound.store import inbound_receive
 from followups.models import Direction, Message, MessageStatus
 from followups.tokens import reply_address
 from journeys.models import EventKind, Journey, JourneyEvent
-from journeys.services import journey_create, journey_move
+from journeys.services import journey_create, journey_move, journey_plan_dates
 from tests.conftest import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -132,11 +138,12 @@ def test_silence_and_bounces(journey, coordinator, clock):
     clock.shift(dt.timedelta(days=8))
     risk_recompute(journey_ids=[journey.pk])
     row = risk(journey)
-    assert {r["code"] for r in row.reasons} == {"quiet", "email_bounced"}
-    assert row.score == 50 and row.level == RiskLevel.HIGH
+    # The travel checklist's deposit, still to do a week after booking, counts too (30).
+    assert {r["code"] for r in row.reasons} == {"quiet", "email_bounced", "deposit_unpaid"}
+    assert row.score == 20 + 30 + 30 and row.level == RiskLevel.HIGH
     clock.shift(dt.timedelta(days=7))
     risk_recompute(journey_ids=[journey.pk])
-    assert risk(journey).score == 35 + 30  # two weeks of silence weighs more
+    assert risk(journey).score == 35 + 30 + 30  # two weeks of silence weighs more
 
 
 def test_a_handled_reason_stays_quiet_until_new_evidence(journey, coordinator, clock):
@@ -199,20 +206,20 @@ def test_leaving_booked_drops_the_row_and_t14_snapshots_are_taken(journey, coord
 def test_a_reason_from_another_module_joins_the_score(journey, coordinator):
     """The integrator's interface: a registered function over the batch."""
 
-    def deposit_unpaid(batch: registry.RiskBatch):
+    def visa_missing(batch: registry.RiskBatch):
         for journey_id in batch.ids:
-            yield registry.Finding(journey_id, detail="Deposit not paid")
+            yield registry.Finding(journey_id, detail="Visa not applied for")
 
     registry.register(
-        "deposit_unpaid", deposit_unpaid, label="Deposit", points=30, action="Ask for it"
+        "test_visa_missing", visa_missing, label="Visa", points=30, action="Ask about it"
     )
     try:
         booked(journey, coordinator)
         row = risk(journey)
         assert row.score == 30 and row.level == RiskLevel.WATCH
-        assert row.reasons[0]["detail"] == "Deposit not paid"
+        assert row.reasons[0]["detail"] == "Visa not applied for"
     finally:
-        registry.unregister("deposit_unpaid")
+        registry.unregister("test_visa_missing")
 
 
 def test_my_day_and_the_board_order_booked_patients_by_risk(client, coordinator, procedure):
@@ -311,3 +318,68 @@ def test_the_show_rate_report_reads_the_snapshots(client, manager, coordinator, 
     lines = body.splitlines()
     assert "At booking,Low,1,1,0,0,0,100.0" in lines
     assert "At booking,High,1,0,1,0,0,0.0" in lines
+
+
+# --- The trip's reasons (care/risk/trip.py) -----------------------------------------------
+
+
+def test_deposit_unpaid_a_week_after_booking_and_travel_open_near_arrival(
+    journey, coordinator, clock
+):
+    """The travel checklist written at booking feeds two reasons: the deposit still to do
+    a week later, and open items within a week of the planned arrival."""
+    booked(journey, coordinator)
+    assert TravelItem.objects.filter(journey=journey, kind=TravelKind.DEPOSIT).exists()
+    assert not {r["code"] for r in risk(journey).reasons} & {"deposit_unpaid", "travel_open"}
+
+    clock.shift(dt.timedelta(days=8))
+    risk_recompute(journey_ids=[journey.pk])
+    codes = {r["code"] for r in risk(journey).reasons}
+    assert "deposit_unpaid" in codes and "travel_open" not in codes  # no arrival planned
+
+    journey_plan_dates(
+        journey_id=journey.pk,
+        actor=coordinator,
+        planned_arrival=timezone.localdate() + dt.timedelta(days=5),
+        planned_procedure=None,
+        planned_departure=None,
+    )
+    risk_recompute(journey_ids=[journey.pk])
+    row = risk(journey)
+    travel = next(r for r in row.reasons if r["code"] == "travel_open")
+    assert "open, arrives" in travel["detail"]
+    assert row.level == RiskLevel.HIGH  # 30 + 25 (+ silence) is past the high score
+
+    TravelItem.objects.filter(journey=journey).update(status=TravelStatus.CONFIRMED)
+    TravelChecklist.objects.filter(journey=journey).update(open_count=0, open_items=[])
+    risk_recompute(journey_ids=[journey.pk])
+    codes = {r["code"] for r in risk(journey).reasons}
+    assert not codes & {"deposit_unpaid", "travel_open"}
+
+
+def test_a_sent_quote_still_waiting_three_days_is_a_reason_until_accepted(
+    journey, coordinator, clock
+):
+    booked(journey, coordinator)
+    now = timezone.now()
+    quote = Quote.objects.create(
+        journey=journey,
+        version=1,
+        status=QuoteStatus.SENT,
+        currency="EUR",
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+        total=4200,
+        created_at=now,
+        sent_at=now,
+    )
+    risk_recompute(journey_ids=[journey.pk])
+    assert "quote_not_accepted" not in {r["code"] for r in risk(journey).reasons}
+
+    clock.shift(dt.timedelta(days=4))
+    risk_recompute(journey_ids=[journey.pk])
+    waiting = next(r for r in risk(journey).reasons if r["code"] == "quote_not_accepted")
+    assert waiting["detail"] == "sent 4 days ago"
+
+    Quote.objects.filter(pk=quote.pk).update(status=QuoteStatus.ACCEPTED, accepted_at=now)
+    risk_recompute(journey_ids=[journey.pk])
+    assert "quote_not_accepted" not in {r["code"] for r in risk(journey).reasons}

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from care.quotes.services import QuoteError
 from crm import demo
 from crm.models import Interaction, Patient
 from crm.roles import COORDINATOR, MANAGER
@@ -64,9 +65,13 @@ def assert_consistent(stats: demo.SeedStats) -> list[Journey]:
     )
     assert len(journeys) == stats.journeys
     events: dict[int, list[JourneyEvent]] = defaultdict(list)
-    # The seeder's own events; care's listener adds the patients' check-ins and escalations
-    # (care/demo.py, tested in tests/care/test_demo.py).
-    seeded = JourneyEvent.objects.filter(journey__in=journeys).exclude(data__has_key="care")
+    # The seeder's own events; care's and feedback's listeners add the patients' check-ins,
+    # escalations and survey answers (tested in tests/care/test_demo.py and tests/feedback).
+    seeded = (
+        JourneyEvent.objects.filter(journey__in=journeys)
+        .exclude(data__has_key="care")
+        .exclude(data__has_key="feedback")
+    )
     for event in seeded.order_by("created_at", "id"):
         events[event.journey_id].append(event)
     assert sum(len(v) for v in events.values()) == stats.events
@@ -274,7 +279,13 @@ def test_seeded_journeys_move_through_the_service(demo_staff: object) -> None:
             assert moves == []
             continue
         forward = moves[0]  # advance, complete, or reopen
-        journey_move(journey_id=journey.pk, target=forward.target, actor=coordinator)
+        try:
+            journey_move(journey_id=journey.pk, target=forward.target, actor=coordinator)
+        except QuoteError:
+            # Held at arrival by a final bill above its quote the patient has not
+            # confirmed yet (care.quotes' guard, a real demo state): try another journey.
+            seen.discard(state)
+            continue
         moved += 1
         if journey.outcome == "active" and journey.stage != "inquiry":
             other = (
