@@ -11,15 +11,12 @@ opening a link from their mail app would not have yet.
 
 from __future__ import annotations
 
-import functools
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,7 +37,7 @@ from care.travel import views as travel_views
 from care.travel.words import travel_words
 from care.words import words_for
 from crm.inputs import clean_text, parse_id
-from crm.roles import has_dashboard_role
+from crm.roles import staff_or_404
 from followups.scheduling import zone
 from journeys.models import Outcome
 from journeys.selectors import journeys_visible_to
@@ -225,18 +222,6 @@ def _quote_refusal(request: HttpRequest, journey: Any, token: str) -> str:
 # --- Staff: acknowledge and resolve (My day, the journey page) ---------------------------
 
 
-def _staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_dashboard_role(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _visible_escalation(request: HttpRequest, escalation_id: int) -> Escalation:
     return get_object_or_404(
         Escalation.objects.filter(journey__in=journeys_visible_to(request.user)),
@@ -252,7 +237,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_staff
+@staff_or_404
 def escalation_acknowledge(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = _visible_escalation(request, escalation_id)
     services.escalation_acknowledge(escalation_id=escalation.pk, actor=request.user)
@@ -261,7 +246,7 @@ def escalation_acknowledge(request: HttpRequest, escalation_id: int) -> HttpResp
 
 
 @require_POST
-@_staff
+@staff_or_404
 def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = _visible_escalation(request, escalation_id)
     try:
@@ -276,7 +261,7 @@ def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse
 
 
 @require_POST
-@_staff
+@staff_or_404
 def links_revoke(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     services.care_links_revoke(journey_id=journey.pk, actor=request.user)
@@ -285,7 +270,7 @@ def links_revoke(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 
 @require_POST
-@_staff
+@staff_or_404
 def risk_handle(request: HttpRequest, journey_id: int) -> HttpResponse:
     """A coordinator marks one booked-risk reason handled (My day's "Handled")."""
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)

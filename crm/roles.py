@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 
 # Who asked for a write: a signed-in user, or nobody for system work (tasks, inbound mail).
 Actor = User | AnonymousUser | None
@@ -56,3 +62,19 @@ def may_use_admin(user: Actor) -> bool:
 def person(user: Actor) -> User | None:
     """The user to record on a row: a signed-in person, or None for system work."""
     return user if isinstance(user, User) else None
+
+
+def staff_or_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The staff buttons other apps put on the dashboard's pages (care's escalations and
+    travel checklist, feedback's recovery cases): signed-in staff with a dashboard role;
+    anyone else signed in gets a 404, so the route says nothing of what exists."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_dashboard_role(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -30,7 +30,7 @@ from care.links import current_version
 from care.models import CareAccess
 from care.selectors import journey_for_token
 from care.tokens import page_token
-from crm.roles import has_dashboard_role, is_manager
+from crm.roles import is_manager, staff_or_404
 from feedback import selectors, services
 from feedback.models import ActionKind, PublishAs, ReferralCode
 from feedback.words import words_for
@@ -207,18 +207,6 @@ def referral(request: HttpRequest, code: str) -> HttpResponse:
 # --- Staff ---------------------------------------------------------------------------------
 
 
-def _staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_dashboard_role(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -239,7 +227,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_staff
+@staff_or_404
 def case_action(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     kind = request.POST.get("kind", "")

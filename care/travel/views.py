@@ -9,13 +9,10 @@ typed and the reason in the patient's language (nothing lost, never a 500).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,25 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from care.models import TravelStatus
 from care.travel import selectors, services
 from care.travel.words import travel_words
-from crm.inputs import parse_id
+from crm.inputs import date_problem, parse_id
 from crm.models import Clinic
-from crm.roles import has_dashboard_role
+from crm.roles import staff_or_404
 from journeys.models import Journey
 from journeys.selectors import journeys_visible_to
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in staff with a dashboard role (as care.views' staff buttons); others 404."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_dashboard_role(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _posted_values(request: HttpRequest, kind: str) -> dict[str, Any]:
@@ -89,7 +72,7 @@ def _back(journey: Journey) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_or_404
 def item_update(request: HttpRequest, journey_id: int, kind: str) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     status = request.POST.get("status", "")
@@ -116,7 +99,7 @@ def item_update(request: HttpRequest, journey_id: int, kind: str) -> HttpRespons
 
 
 @require_POST
-@staff_required
+@staff_or_404
 def items_ask(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     count = services.travel_items_ask(journey_id=journey.pk, actor=request.user)
@@ -125,7 +108,7 @@ def items_ask(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_or_404
 def driver_sheet(request: HttpRequest) -> HttpResponse:
     """A printable page per day and clinic: who lands when, on which flight, to which
     hotel, with the pick-up. Only the journeys the person asking may see."""
@@ -136,6 +119,8 @@ def driver_sheet(request: HttpRequest) -> HttpResponse:
         day = dt.date.fromisoformat(raw_day) if raw_day else today
     except ValueError:
         day, error = today, "That is not a date (use YYYY-MM-DD): showing today."
+    if date_problem(day):  # year 1 or 9999: no day before or after it
+        day, error = today, f"{date_problem(day)} Showing today."
     raw_clinic = request.GET.get("clinic", "")
     clinic_id = parse_id(raw_clinic) if raw_clinic else None
     clinics = list(Clinic.objects.order_by("name"))

@@ -334,6 +334,16 @@ def test_driver_sheet_shows_a_planned_arrival_without_a_flight(client, booked, c
     assert booked.patient.full_name in html and "no flight yet" in html
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "tomorrow"])
+def test_driver_sheet_refuses_a_day_it_cannot_show_with_a_message(
+    client, booked, coordinator, day
+) -> None:
+    client.force_login(coordinator)
+    response = client.get(f"/care/travel/arrivals/?day={day}")
+    assert response.status_code == 400
+    assert "showing today" in response.content.decode().lower()
+
+
 def test_driver_sheet_needs_staff(client, booked) -> None:
     assert client.get("/care/travel/arrivals/").status_code == 302
 

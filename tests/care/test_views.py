@@ -39,14 +39,15 @@ def test_get_with_an_answer_chooses_it_and_records_nothing(client, journey) -> N
     assert not Escalation.objects.exists()
 
 
-def test_the_page_reads_in_four_queries(client, journey, django_assert_num_queries) -> None:
+def test_the_page_reads_in_five_queries(client, journey, django_assert_num_queries) -> None:
     """Journey (its patient, coordinator, procedure, clinic) with its link version,
-    after-care steps, latest check-in, open escalation."""
+    after-care steps, latest check-in, open escalation, and the quote card's quotes
+    (care.quotes: one query; its lines and the bill only when there is a quote)."""
     from care.services import checkin_record
 
     checkin_record(journey_id=journey.pk, answer="help", nonce="n1", pain=8, note="Swelling")
     url = path(template_links(journey)["page"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url)
     html = response.content.decode()
     assert journey.patient.full_name.split()[0] in html
