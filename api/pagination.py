@@ -5,9 +5,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
+
+from crm.dashboard.selectors import page_ids
+
+
+class _PagedByParts(QuerySet[Any]):
+    """A queryset (already restricted to what the user may see) whose slice, the page the
+    cursor asks for, is picked part by part: each visibility part's first rows on its own
+    index, UNION ALL, then only those ids are loaded, in order (crm/dashboard's page_ids).
+    PostgreSQL misestimates "coordinator = me OR coordinator IS NULL" combined with a
+    filter such as a stage and walks the whole primary key backwards instead."""
+
+    _parts: list[Q]
+
+    def _clone(self) -> Any:
+        clone = super()._clone()
+        clone._parts = self._parts
+        return clone
+
+    def __getitem__(self, k: Any) -> Any:
+        if not isinstance(k, slice) or k.stop is None or self._result_cache is not None:
+            return super().__getitem__(k)
+        plain: QuerySet[Any] = QuerySet(
+            model=self.model, query=self.query.chain(), using=self._db, hints=self._hints
+        )
+        return plain.filter(pk__in=page_ids(plain, k.stop, self._parts))[k.start : k.stop]
+
+
+def paged_by_parts(queryset: QuerySet[Any], parts: list[Q]) -> QuerySet[Any]:
+    """`queryset` (restricted to the union of `parts`), paged part by part when there are
+    several parts; as it is otherwise (a manager's single, empty part)."""
+    if len(parts) < 2:
+        return queryset
+    paged = queryset._chain()
+    paged.__class__ = _PagedByParts
+    paged._parts = parts  # type: ignore[attr-defined]
+    return paged
 
 
 class ApiCursorPagination(CursorPagination):
