@@ -221,6 +221,11 @@ class Journey(models.Model):
                 condition=Q(awaiting_reply_since__isnull=False),
                 name="journey_awaiting_reply",
             ),
+            # The API's journey list for a coordinator (api/views.py JourneyList): each
+            # visibility part ("coordinator = me", "coordinator IS NULL") filtered by stage
+            # and walked newest first. Without it PostgreSQL walks the whole primary key
+            # backwards looking for unassigned booked journeys that do not exist.
+            models.Index(fields=["coordinator", "stage", "id"], name="journey_coord_stage_id"),
         ]
         ordering = ["-stage_entered_at"]
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import ApiKey, Scope
@@ -195,6 +197,56 @@ def test_filters(procedure, clinic, coordinator: User, manager: User, clock) -> 
     journey_move(journey_id=a.pk, target="booked", actor=manager)
     since = (later - dt.timedelta(minutes=1)).isoformat()
     assert _ids(api.get("/api/v1/journeys/", {"updated_since": since})) == {a.pk}
+
+
+def test_a_coordinators_pages_interleave_their_own_and_the_unassigned(
+    procedure, coordinator: User, other_coordinator: User, manager: User
+) -> None:
+    """The list picks a coordinator's page part by part (api/pagination.py): the rows,
+    their order and the cursors are those of the single "mine OR unassigned" query."""
+    owners = [coordinator, None, other_coordinator, None, coordinator, coordinator, None]
+    made = [_journey(procedure, owner) for owner in owners]
+    for journey in made[:5]:
+        journey_move(journey_id=journey.pk, target="booked", actor=manager)
+    visible = [j.pk for j in made if j.coordinator_id in (coordinator.pk, None)]
+    api = key_client(coordinator)
+    booked = [pk for pk in visible if pk in {j.pk for j in made[:5]}]
+    for query, expected in (
+        ("", list(reversed(visible))),
+        ("&stage=booked", list(reversed(booked))),
+        ("&stage=booked&ordering=id", booked),
+        ("&ordering=inquiry_received_at", visible),
+    ):
+        url = f"/api/v1/journeys/?page_size=2{query}"
+        seen: list[int] = []
+        pages: list[str] = []
+        while url:
+            pages.append(url)
+            body = api.get(url).json()
+            seen += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert seen == expected, query
+        if len(pages) > 1:  # and back: the last page's previous is the page before it
+            back = api.get(api.get(pages[-1]).json()["previous"]).json()
+            assert api.get(pages[-2]).json()["results"] == back["results"], query
+
+
+def test_the_journey_list_costs_three_queries(procedure, coordinator: User, manager: User) -> None:
+    for owner in (coordinator, None, None, coordinator):
+        _journey(procedure, owner)
+    for user in (coordinator, manager):
+        api = key_client(user)
+        api.get("/api/v1/journeys/")  # the key's last-used time is written once a minute
+        # Pinned: 3 = the API key with its user (api/auth.py; its last use is written at
+        # most once a minute), the user's role (crm/roles.py), and the page of journeys
+        # with their patients (a coordinator's parts are a UNION ALL inside that query).
+        # The throttle counts in the cache, not the database.
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/journeys/?stage=inquiry")
+        assert len(captured) == 3, [q["sql"] for q in captured]
+        assert ("UNION ALL" in captured[-1]["sql"]) == (user == coordinator)
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 4
 
 
 @pytest.mark.parametrize(
