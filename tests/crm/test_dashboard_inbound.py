@@ -154,13 +154,14 @@ def test_an_out_of_office_attached_from_the_inbox_is_not_contact(
     client.post(f"/inbox/{result.triage_item_id}/attach/", {"target": str(journey.pk)})
     assert Message.objects.get(journey=journey, direction="in").label == "auto_reply"
     html = client.get("/").content.decode()
-    assert "Quiet Booked" in _look_after(html)
-    # A real reply is contact: the patient leaves the list.
+    assert "Quiet Booked" in _look_after(html) and "Not heard from" in _look_after(html)
+    # A real reply is contact: silence is no longer a reason (the patient may stay on the
+    # list for others: the reply now waits for an answer, the deposit is still open).
     real = raw.replace(b"Auto-Submitted: auto-replied\r\n", b"").replace(b"ooo-1", b"re-1")
     real = real.replace(b"Out of office", b"Re: your visit")
     again = inbound_receive(raw=real, source="test")
     client.post(f"/inbox/{again.triage_item_id}/attach/", {"target": str(journey.pk)})
-    assert "Quiet Booked" not in _look_after(client.get("/").content.decode())
+    assert "Not heard from" not in _look_after(client.get("/").content.decode())
 
 
 def test_a_bounce_shows_as_failed_on_my_day_and_as_a_delivery_failure_on_the_timeline(
