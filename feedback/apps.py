@@ -6,7 +6,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from feedback import demo, services
+        from feedback import demo, links, services
+        from followups import context
         from followups import hooks as followups_hooks
         from journeys import hooks
 
@@ -24,3 +25,5 @@ class FeedbackConfig(AppConfig):
             services.on_inbound_reply,
             name="feedback.referral_code",
         )
+        # Every later email carries the withdraw link while consent stands (feedback/links.py).
+        context.register_footer_links("feedback_withdraw", links.withdraw_footer)
