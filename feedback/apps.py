@@ -6,8 +6,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from feedback import demo, links, services
-        from followups import context
+        from feedback import demo, links, services, timing
+        from followups import context, scheduling
         from followups import hooks as followups_hooks
         from journeys import hooks
 
@@ -27,3 +27,11 @@ class FeedbackConfig(AppConfig):
         )
         # Every later email carries the withdraw link while consent stands (feedback/links.py).
         context.register_footer_links("feedback_withdraw", links.withdraw_footer)
+        # The survey waits for the last after-care step (feedback/timing.py).
+        scheduling.register_anchor_adjuster("feedback_survey", timing.survey_anchors)
+        hooks.register(
+            hooks.JOURNEY_MOVED, timing.on_journey_moved, order=310, name="feedback.survey_timing"
+        )
+        hooks.register(
+            hooks.DATES_CHANGED, timing.on_dates_changed, order=310, name="feedback.survey_dates"
+        )
