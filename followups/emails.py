@@ -242,6 +242,7 @@ def preview(*, subject: str, text: str, html: str) -> Rendered:
         "company": context["company"],
         "footer": FOOTER["en"],
         "unsubscribe_url": "",
+        "footer_links": [],
         "body_html": mark_safe(rendered.html),  # noqa: S308
         "body_text": rendered.text.strip(),
     }
