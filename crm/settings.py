@@ -592,6 +592,12 @@ INTAKE_CONSENT_VERSION = env_str("INTAKE_CONSENT_VERSION", "2026-11-29")
 FEEDBACK_CHANGE_DAYS = env_int("FEEDBACK_CHANGE_DAYS", 7, minimum=1)
 # Working days (Monday to Friday) the clinic's manager has to resolve a recovery case.
 FEEDBACK_RECOVERY_WORKING_DAYS = env_int("FEEDBACK_RECOVERY_WORKING_DAYS", 2, minimum=1)
+# Recovery cases past their deadline, unresolved: the manager's one email (beat entry).
+CELERY_BEAT_SCHEDULE["feedback-cases-late"] = {
+    "task": "feedback.tasks.cases_late_dispatch",
+    "schedule": 300.0,
+    "options": {"expires": 300.0},
+}
 # --- Outgoing webhooks (api/webhooks.py) -----------------------------------------------
 # The dispatcher claims due deliveries every N seconds (and right after a commit that
 # made some), at most BATCH_SIZE per transaction; a claim older than CLAIM_TIMEOUT

@@ -243,6 +243,8 @@ def _chunk(
                     resolved_at=resolved_at,
                     outcome=outcome,
                     notice_sent_at=answered_at,
+                    # Demo data: no late-notice emails for seeded cases on `make run`.
+                    late_notice_sent_at=deadline if not resolved and deadline <= now else None,
                     rerate_asked_at=resolved_at if outcome == CaseOutcome.SATISFIED else None,
                 )
             )

@@ -29,9 +29,13 @@ def survey_page_url(journey: Journey) -> str:
     return f"{settings.SITE_URL}{reverse('feedback:survey', args=[token])}"
 
 
-def case_notice(*, case: RecoveryCase, recipient: User) -> EmailMultiAlternatives:
+def case_notice(
+    *, case: RecoveryCase, recipient: User, late: bool = False
+) -> EmailMultiAlternatives:
+    """The manager's email: a case opened, or (`late`) its deadline passed unresolved."""
     journey = case.journey
     context = {
+        "late": late,
         "case": case,
         "journey": journey,
         "patient": journey.patient,

@@ -241,11 +241,21 @@ class RecoveryCase(models.Model):
     # When the patient gave the re-rating (a copy of SurveyAnswer.rerated_at, so the report
     # counts re-rated cases without joining the answers).
     rerated_at = models.DateTimeField(null=True, blank=True)
+    # The deadline passed unresolved: one email to the manager(s). Its due time is
+    # deadline_at; feedback's beat entry claims due rows (claimed_at, SKIP LOCKED) and the
+    # send stamps late_notice_sent_at (never a Celery ETA: a restart would lose it).
+    late_notice_claimed_at = models.DateTimeField(null=True, blank=True)
+    late_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["deadline_at"]
         indexes = [
             models.Index(fields=["deadline_at"], condition=Q(status="open"), name="recovery_open"),
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(status="open", late_notice_sent_at__isnull=True),
+                name="recovery_late_notice_due",
+            ),
             models.Index(fields=["opened_at"]),
         ]
 

@@ -119,3 +119,8 @@ def stars_for(journey_ids: list[int]) -> dict[int, int]:
     return dict(
         SurveyAnswer.objects.filter(journey_id__in=journey_ids).values_list("journey_id", "stars")
     )
+
+
+def testimonial_of(journey_id: int) -> Testimonial | None:
+    """The journey's testimonial, withdrawn or not (the withdraw page says which)."""
+    return Testimonial.objects.filter(journey_id=journey_id).first()

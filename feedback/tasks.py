@@ -39,3 +39,26 @@ def referrer_thank(journey_id: int) -> None:
     except (InterfaceError, OperationalError):
         connection.close()
         raise
+
+
+@shared_task(name="feedback.tasks.cases_late_dispatch", ignore_result=True)
+def cases_late_dispatch() -> None:
+    """The beat entry: recovery cases past their deadline, unresolved (one email each)."""
+    from feedback.sending import cases_late_dispatch as dispatch
+
+    try:
+        dispatch()
+    except (InterfaceError, OperationalError):
+        connection.close()
+        raise
+
+
+@shared_task(name="feedback.tasks.case_late", ignore_result=True)
+def case_late(journey_id: int) -> None:
+    from feedback.sending import case_late_send
+
+    try:
+        case_late_send(journey_id=journey_id)
+    except (InterfaceError, OperationalError):
+        connection.close()
+        raise

@@ -8,6 +8,8 @@ urlpatterns = [
     path("survey/<str:token>/", views.survey_link, name="survey_link"),
     # The survey on the patient's page; the token is care's page token (no login).
     path("care/<str:token>/survey/", views.survey, name="survey"),
+    # The withdraw link in every later email: GET asks, the POST withdraws.
+    path("care/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("r/<str:code>/", views.referral, name="referral"),
     path("feedback/testimonials/", views.testimonials, name="testimonials"),
     path(

@@ -182,6 +182,36 @@ def _survey_post(request: HttpRequest, token: str, journey: Any, language: str) 
     return _private(HttpResponseRedirect(f"{url}?done={action}#{action}", status=303))
 
 
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """The withdraw link in emails (feedback/links.py): a GET shows the confirm button and
+    records nothing; the POST (token in the form, as on the survey) withdraws."""
+    journey = journey_for_token(token)
+    if journey is None:
+        return _invalid(request)
+    language, words = words_for(journey.patient.preferred_language)
+    if request.method == "POST":
+        if not constant_time_compare(request.POST.get("token", ""), token):
+            return _invalid(request)
+        services.testimonial_withdraw(journey_id=journey.pk)
+        url = reverse("feedback:withdraw", args=[token])
+        return _private(HttpResponseRedirect(f"{url}?done=1", status=303))
+    testimonial = selectors.testimonial_of(journey.pk)
+    context = {
+        "w": words,
+        "language": language,
+        "company": settings.COMPANY_NAME,
+        "token": token,
+        "journey": journey,
+        "active": testimonial is not None and testimonial.withdrawn_at is None,
+        "withdrawn": testimonial is not None and testimonial.withdrawn_at is not None,
+        "page_url": reverse("care:page", args=[token]),
+    }
+    return _private(render(request, "feedback/withdraw.html", context))
+
+
 @never_cache
 @require_GET
 def referral(request: HttpRequest, code: str) -> HttpResponse:

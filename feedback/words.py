@@ -44,6 +44,8 @@ WORDS: dict[str, dict[str, str]] = {
         "testimonial_saved": "Thank you for your words.",
         "withdraw": "Withdraw my consent to publish",
         "withdrawn": "Your consent is withdrawn: your words are no longer shown.",
+        "withdraw_ask": "Do you want to withdraw your consent? Your words will no longer be "
+        "shown anywhere, at once.",
         "review": "Leave a public review",
         "review_hint": "A short review helps people choosing a clinic.",
         "referral": "Recommend us to a friend",
@@ -97,6 +99,8 @@ WORDS: dict[str, dict[str, str]] = {
         "testimonial_saved": "Gracias por sus palabras.",
         "withdraw": "Retirar mi consentimiento de publicación",
         "withdrawn": "Consentimiento retirado: sus palabras ya no se muestran.",
+        "withdraw_ask": "¿Desea retirar su consentimiento? Sus palabras dejarán de mostrarse "
+        "en todas partes, de inmediato.",
         "review": "Deje una opinión pública",
         "review_hint": "Una opinión breve ayuda a quien elige clínica.",
         "referral": "Recomiéndenos a un amigo",
@@ -151,6 +155,8 @@ WORDS: dict[str, dict[str, str]] = {
         "testimonial_saved": "Danke für Ihre Worte.",
         "withdraw": "Einwilligung zur Veröffentlichung widerrufen",
         "withdrawn": "Einwilligung widerrufen: Ihre Worte werden nicht mehr gezeigt.",
+        "withdraw_ask": "Möchten Sie Ihre Einwilligung widerrufen? Ihre Worte werden sofort "
+        "nirgends mehr gezeigt.",
         "review": "Eine öffentliche Bewertung schreiben",
         "review_hint": "Eine kurze Bewertung hilft bei der Wahl einer Klinik.",
         "referral": "Empfehlen Sie uns weiter",

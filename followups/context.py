@@ -20,6 +20,11 @@ takes the journey and returns {link name: URL}; `sample` is what validation and 
 preview render, so a template using `links.page` validates only when an app provides it.
 Likewise `register_namespace(name, provider, sample)` adds a whole top-level name (care adds
 `travel.open`, the patient's open travel items in their language) that followups never reads.
+
+`register_footer_links(name, provider)` adds lines to the layout's footer of every email
+to a journey's patient, whatever the template says (feedback adds "withdraw my consent to
+publish" while the patient has a testimonial with consent standing). `provider` takes the
+journey and the email's language and returns [(label, url)], usually empty.
 """
 
 from __future__ import annotations
@@ -64,6 +69,29 @@ def register_namespace(name: str, provider: Callable[[Journey], Any], sample: An
 
 def unregister_namespace(name: str) -> None:
     _namespaces.pop(name, None)
+
+
+# name -> provider(journey, language) -> [(label, url)]; see the module docstring.
+_footer_providers: dict[str, Callable[[Journey, str], list[tuple[str, str]]]] = {}
+
+
+def register_footer_links(
+    name: str, provider: Callable[[Journey, str], list[tuple[str, str]]]
+) -> None:
+    """Add footer lines to every email to a patient (registering again replaces it)."""
+    _footer_providers[name] = provider
+
+
+def unregister_footer_links(name: str) -> None:
+    _footer_providers.pop(name, None)
+
+
+def footer_links(journey: Journey, language: str) -> list[tuple[str, str]]:
+    """The registered footer lines for one email, in registration order."""
+    lines: list[tuple[str, str]] = []
+    for provider in _footer_providers.values():
+        lines.extend(provider(journey, language))
+    return lines
 
 
 def _provided_links(journey: Journey | None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from followups.context import company_context, template_context
+from followups.context import company_context, footer_links, template_context
 from followups.models import Kind
 from followups.templating import Rendered, render_parts
 from followups.tokens import reply_address, survey_token, unsubscribe_token
@@ -100,6 +100,8 @@ def _build(
         "company": company_context(),
         "footer": FOOTER.get(language, FOOTER["en"]),
         "unsubscribe_url": footer_unsubscribe,
+        # Lines apps above followups add (feedback's consent withdrawal); see context.py.
+        "footer_links": footer_links(journey, language),
         # Rendered with autoescape from a validated template: safe to embed as is.
         "body_html": mark_safe(rendered.html),  # noqa: S308
         "body_text": rendered.text.strip(),
@@ -240,6 +242,7 @@ def preview(*, subject: str, text: str, html: str) -> Rendered:
         "company": context["company"],
         "footer": FOOTER["en"],
         "unsubscribe_url": "",
+        "footer_links": [],
         "body_html": mark_safe(rendered.html),  # noqa: S308
         "body_text": rendered.text.strip(),
     }

@@ -1,4 +1,5 @@
-"""Due-time arithmetic for cadence rules: pure functions, no database.
+"""Due-time arithmetic for cadence rules: pure functions, no database (and the registry
+of anchor adjusters apps above followups add, at the end).
 
 All instants are aware datetimes; results are in UTC. Offsets in days are calendar days in
 the patient's wall-clock time (a "+1 day" check-in at 10:00 stays at 10:00 across a DST
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from followups.models import CadenceRule
+    from journeys.models import Journey
 
 UTC = dt.UTC
 
@@ -178,3 +182,36 @@ def plan_rule_times(
             continue
         planned.append(PlannedTime(index=index, due_at=due, nominal_at=nominal))
     return planned
+
+
+# --- Anchors apps above followups move ---------------------------------------------------
+# name -> adjuster(journey=, rules=, anchors=, tz=) -> {rule id: that rule's anchors}.
+# A rule stays data (its anchor, offset and window are edited in the admin); an app above
+# followups may only say "for these rules, read the anchor as this later instant" (feedback
+# delays the satisfaction survey until after the journey's last after-care step). Rules an
+# adjuster does not name use the journey's own anchors.
+_anchor_adjusters: dict[str, Callable[..., dict[int, dict[str, dt.datetime | None]]]] = {}
+
+
+def register_anchor_adjuster(
+    name: str, adjuster: Callable[..., dict[int, dict[str, dt.datetime | None]]]
+) -> None:
+    """From an AppConfig.ready() (registering the same name again replaces it)."""
+    _anchor_adjusters[name] = adjuster
+
+
+def unregister_anchor_adjuster(name: str) -> None:
+    _anchor_adjusters.pop(name, None)
+
+
+def adjusted_anchors(
+    *,
+    journey: Journey,
+    rules: list[CadenceRule],
+    anchors: dict[str, dt.datetime | None],
+    tz: zoneinfo.ZoneInfo,
+) -> dict[int, dict[str, dt.datetime | None]]:
+    per_rule: dict[int, dict[str, dt.datetime | None]] = {}
+    for adjuster in _anchor_adjusters.values():
+        per_rule.update(adjuster(journey=journey, rules=rules, anchors=anchors, tz=tz))
+    return per_rule

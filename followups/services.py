@@ -61,7 +61,13 @@ from followups.models import (
     ScheduledMessage,
     Status,
 )
-from followups.scheduling import anchor_instants, next_in_window, plan_rule_times, zone
+from followups.scheduling import (
+    adjusted_anchors,
+    anchor_instants,
+    next_in_window,
+    plan_rule_times,
+    zone,
+)
 from followups.selectors import template_for
 from followups.templating import Rendered, clean_subject
 
@@ -236,6 +242,8 @@ def _plan(
         return result
     tz = zone(patient.timezone)
     anchors = _anchors(journey, tz)
+    # Anchors apps above followups move for some rules (followups.scheduling's registry).
+    moved_anchors = adjusted_anchors(journey=journey, rules=rules, anchors=anchors, tz=tz)
     existing: dict[int, dict[int, ScheduledMessage]] = {}
     for found in ScheduledMessage.objects.filter(journey=journey, rule__in=rules):
         existing.setdefault(found.rule_id, {})[found.occurrence] = found
@@ -258,7 +266,14 @@ def _plan(
                 and r.status != Status.CANCELLED
             ]
             base = max(earlier) + 1 if earlier else 0
-        wanted = _wanted(rule, anchors=anchors, tz=tz, now=now, future_only=future_only, base=base)
+        wanted = _wanted(
+            rule,
+            anchors=moved_anchors.get(rule.pk, anchors),
+            tz=tz,
+            now=now,
+            future_only=future_only,
+            base=base,
+        )
 
         for occurrence, due in wanted.items():
             row = rows.get(occurrence)

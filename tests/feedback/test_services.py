@@ -55,9 +55,11 @@ def test_answer_is_recorded_once_with_an_event_and_stops_the_survey_emails(follo
         journey=followup, rule__key__in=services.SURVEY_RULES, status=Status.PENDING
     )
     assert {m.rule.key for m in pending} == {"satisfaction_request", "satisfaction_reminder"}
-    # The reminder: 5 days after the request (day 12 after the procedure).
+    # The reminder: 5 days after the request (day 12 after the procedure, both later when
+    # the shipped after-care plan runs longer: feedback/timing.py), a weekend pushed to
+    # Monday by the rules' Monday-Friday window.
     due = {m.rule.key: m.due_at for m in pending}
-    assert (due["satisfaction_reminder"] - due["satisfaction_request"]).days == 5
+    assert 5 <= (due["satisfaction_reminder"] - due["satisfaction_request"]).days <= 7
     result = services.survey_submit(journey_id=followup.pk, went_well="All of it", **HAPPY)
     assert result.created and result.answer.route == Route.HAPPY
     assert not pending.all().exists()

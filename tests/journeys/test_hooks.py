@@ -105,9 +105,15 @@ def test_followups_and_care_listen_in_their_bands() -> None:
         "care.travel",
         "care.risk",
         "feedback.referral",
+        "feedback.survey_timing",
         "api.webhooks",
     ]
-    assert hooks.listeners(hooks.DATES_CHANGED) == ["followups.reschedule", "care.plan_dates"]
+    # feedback re-plans the survey after care re-dated the steps (feedback/timing.py).
+    assert hooks.listeners(hooks.DATES_CHANGED) == [
+        "followups.reschedule",
+        "care.plan_dates",
+        "feedback.survey_dates",
+    ]
     assert hooks.listeners(hooks.JOURNEYS_SEEDED) == [
         "followups.plan_seeded",
         "care.seed_demo",
@@ -153,6 +159,7 @@ def test_listeners_run_in_order_inside_the_transaction(
         "care.travel",
         "care.risk",
         "feedback.referral",
+        "feedback.survey_timing",
         "api.webhooks",
         "test.late",
     ]
