@@ -6,6 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def mark_overdue_notified(apps, schema_editor):
+    """Cases already past their deadline at deploy count as notified: no burst of old
+    notices."""
+    from django.utils import timezone
+
+    RecoveryCase = apps.get_model("feedback", "RecoveryCase")
+    RecoveryCase.objects.filter(status="open", deadline_at__lte=timezone.now()).update(
+        late_notice_sent_at=models.F("deadline_at")
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0005_interaction_inbound_index"),
@@ -33,9 +44,6 @@ class Migration(migrations.Migration):
                 name="recovery_late_notice_due",
             ),
         ),
-        migrations.RunSQL(
-            "UPDATE feedback_recoverycase SET late_notice_sent_at = deadline_at "
-            "WHERE status = 'open' AND deadline_at <= now()",
-            migrations.RunSQL.noop,
-        ),
+        # The ORM, not SQL: `now()` is PostgreSQL's, and `make run` migrates SQLite.
+        migrations.RunPython(mark_overdue_notified, migrations.RunPython.noop),
     ]
