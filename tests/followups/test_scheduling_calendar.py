@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from crm.models import Procedure
+from crm.models import Clinic, Procedure
 from followups.models import MON_TO_FRI, CadenceRule, ScheduledMessage, Status
 from followups.scheduling import add_offset, anchor_instants, next_in_window, plan_rule_times
 from followups.services import messages_plan_seeded, messages_reschedule_for_dates
@@ -79,6 +79,16 @@ WEEKS = [
 # minute, its end, and late evening (Sunday starts at the week's night time).
 HOURS = [dt.time(0, 30), dt.time(7, 45), dt.time(9, 0), dt.time(12, 15), dt.time(17, 59)]
 HOURS += [dt.time(18, 0)]
+
+
+@pytest.fixture
+def procedure(clinic: Clinic) -> Procedure:
+    """A procedure without an after-care plan: the follow-up emails then follow their
+    cadence rules alone. (With a plan, feedback.timing moves the satisfaction survey to
+    after the last after-care step, which is not what this calendar model checks.)"""
+    return Procedure.objects.create(
+        name="Second opinion", clinic=clinic, typical_stay_days=7, recovery_days=14
+    )
 
 
 def weeks(*names: str) -> list[Any]:
