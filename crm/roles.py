@@ -64,17 +64,26 @@ def person(user: Actor) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def staff_or_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The staff buttons other apps put on the dashboard's pages (care's escalations and
-    travel checklist, feedback's recovery cases): signed-in staff with a dashboard role;
-    anyone else signed in gets a 404, so the route says nothing of what exists."""
+def _role_or_404(
+    allowed: Callable[[Actor], bool],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_dashboard_role(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorator
+
+
+# The staff buttons other apps put on the dashboard's pages (care's escalations and travel
+# checklist, feedback's recovery cases): signed-in staff with a dashboard role (or, for
+# manager_or_404, a manager); anyone else signed in gets a 404, so the route says nothing
+# of what exists.
+staff_or_404 = _role_or_404(has_dashboard_role)
+manager_or_404 = _role_or_404(is_manager)

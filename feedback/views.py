@@ -9,13 +9,10 @@ as on care's page (the token is the CSRF protection; there is no session).
 from __future__ import annotations
 
 import csv
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +27,7 @@ from care.links import current_version
 from care.models import CareAccess
 from care.selectors import journey_for_token
 from care.tokens import page_token
-from crm.roles import is_manager, staff_or_404
+from crm.roles import manager_or_404, staff_or_404
 from feedback import selectors, services
 from feedback.models import ActionKind, PublishAs, ReferralCode
 from feedback.words import words_for
@@ -237,18 +234,6 @@ def referral(request: HttpRequest, code: str) -> HttpResponse:
 # --- Staff ---------------------------------------------------------------------------------
 
 
-def _manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_manager(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
@@ -284,7 +269,7 @@ def case_action(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 
 @require_GET
-@_manager
+@manager_or_404
 def testimonials(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.testimonials_visible_to(request.user).order_by("-consented_at")[:200])
     for row in rows:
@@ -293,7 +278,7 @@ def testimonials(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_manager
+@manager_or_404
 def testimonial_review(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = get_object_or_404(journeys_visible_to(request.user), pk=journey_id)
     try:
@@ -319,7 +304,7 @@ def _export_rows(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @require_GET
-@_manager
+@manager_or_404
 def testimonials_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Approved testimonials whose consent still stands, for the clinic's website."""
     rows = _export_rows(request)

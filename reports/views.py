@@ -396,60 +396,28 @@ def _render_page(request: HttpRequest, page: Page) -> HttpResponse:
     return render(request, "reports/page.html", context)
 
 
-@require_GET
-@never_cache
-@manager_required
-def funnel(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["funnel"])
+def _page_view(slug: str) -> View:
+    """The view of one report tab: managers only, GET only, never cached."""
+
+    @require_GET
+    @never_cache
+    @manager_required
+    def view(request: HttpRequest) -> HttpResponse:
+        return _render_page(request, PAGES[slug])
+
+    view.__name__ = view.__qualname__ = slug
+    return view
 
 
-@require_GET
-@never_cache
-@manager_required
-def speed(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["speed"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def followups(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["followups"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def care(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["care"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def quotes(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["quotes"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def satisfaction(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["satisfaction"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def load(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["load"])
-
-
-@require_GET
-@never_cache
-@manager_required
-def assignment(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["assignment"])
+funnel = _page_view("funnel")
+speed = _page_view("speed")
+followups = _page_view("followups")
+care = _page_view("care")
+quotes = _page_view("quotes")
+satisfaction = _page_view("satisfaction")
+load = _page_view("load")
+assignment = _page_view("assignment")
+risk = _page_view("risk")
 
 
 def table_csv_rows(table: Table) -> list[list[str]]:
@@ -492,10 +460,3 @@ def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     csv.writer(response).writerows(table_csv_rows(table))
     return response
-
-
-@require_GET
-@never_cache
-@manager_required
-def risk(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, PAGES["risk"])
